@@ -1,0 +1,60 @@
+"""Who may see what: the scope rules of ARCHITECTURE.md, in one place.
+
+Every selector of every app that returns territory-bound rows narrows them with
+``grid_scope_q``, so a page and the API answer the same question the same way.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Community, Grid, Street, User
+
+NOTHING = Q(pk__in=[])
+
+
+def grid_scope_q(*, user: User, prefix: str = "") -> Q:
+    """A filter on a grid (reached through ``prefix``, e.g. ``"grid__"``) for what ``user`` may see.
+
+    Built from ids and subqueries only, so it costs no query of its own.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_admin:
+        return Q()
+    role = user.role
+    if role == User.Role.GRID_WORKER:
+        return Q(**{f"{prefix}pk__in": Grid.objects.filter(workers=user.pk).values("pk")})
+    if role == User.Role.STREET_STAFF and user.street_id:
+        return Q(**{f"{prefix}community__street_id": user.street_id})
+    if role == User.Role.STATION_OPERATOR and user.station_id:
+        return Q(**{f"{prefix}pk__in": Grid.objects.filter(fire_stations=user.station_id).values("pk")})
+    return NOTHING
+
+
+def grid_list(*, user: User) -> QuerySet[Grid]:
+    return Grid.objects.filter(grid_scope_q(user=user)).select_related("community").order_by("code")
+
+
+def community_list(*, user: User) -> QuerySet[Community]:
+    return Community.objects.filter(pk__in=grid_list(user=user).values("community_id")).order_by("code")
+
+
+def street_list(*, user: User) -> QuerySet[Street]:
+    return Street.objects.filter(pk__in=community_list(user=user).values("street_id")).order_by("code")
+
+
+def user_can_edit_registry(user: User) -> bool:
+    """Street office staff maintain the registry (DOMAIN.md, "Who uses it"); admins may too."""
+    return user.is_authenticated and (user.is_admin or user.role == User.Role.STREET_STAFF)
+
+
+def user_scope_label(user: User) -> str:
+    """The user's scope in words, for the page header."""
+    if user.is_admin:
+        return str(User.Role.ADMIN.label)
+    if user.role == User.Role.GRID_WORKER:
+        return "、".join(str(grid) for grid in user.grids.select_related("community"))
+    if user.role == User.Role.STREET_STAFF and user.street_id:
+        return user.street.name
+    if user.role == User.Role.STATION_OPERATOR and user.station_id:
+        return user.station.name
+    return ""

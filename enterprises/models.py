@@ -1,0 +1,213 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Grid
+
+from .validators import validate_credit_code, validate_phone
+
+
+class Category(models.Model):
+    """A category of supervised unit; the seed street uses 36 (DOMAIN.md)."""
+
+    class Group(models.TextChoices):
+        NINE_SMALL = "nine_small", _("Nine small venues (九小场所)")
+        CROWDED = "crowded", _("Crowded places")
+        RESIDENTIAL = "residential", _("Residential")
+        PRODUCTION = "production", _("Production and storage")
+        HAZARDOUS = "hazardous", _("Flammable, explosive and gas")
+        PUBLIC = "public", _("Public and other units")
+
+    class LimitKind(models.TextChoices):
+        """What a small-venue size limit counts (DOMAIN.md, 九小场所)."""
+
+        FLOOR_AREA = "floor_area", _("floor area (m²)")
+        SEATS = "seats", _("diners")
+        BEDS = "beds", _("beds")
+        STAFF = "staff", _("staff")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=Group.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    limit_kind = models.CharField(_("size limit on"), max_length=20, choices=LimitKind.choices, blank=True)
+    limit_value = models.PositiveIntegerField(_("size limit"), null=True, blank=True)
+    requires_credit_code = models.BooleanField(_("requires a credit code"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(limit_kind="") & Q(limit_value__isnull=True))
+                | (~Q(limit_kind="") & Q(limit_value__isnull=False)),
+                name="category_limit_kind_and_value_together",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A supervised unit's file (一企一档): identity, people, size, fire facilities, status."""
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("Operating")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=100)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sites", verbose_name=_("category"))
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="sites", verbose_name=_("grid"))
+    address = models.CharField(_("address"), max_length=200)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    responsible_person = models.CharField(_("responsible person"), max_length=50)
+    responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, validators=[validate_phone])
+    safety_contact = models.CharField(_("safety contact"), max_length=50, blank=True)
+    safety_contact_phone = models.CharField(_("safety contact's phone"), max_length=20, blank=True, validators=[validate_phone])
+
+    floor_area = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=1, null=True, blank=True)
+    storeys = models.PositiveSmallIntegerField(_("storeys"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity (diners or beds)"), null=True, blank=True, help_text=_("Seats for diners, or beds, where the category counts them.")
+    )
+    opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
+
+    extinguisher_count = models.PositiveIntegerField(_("fire extinguishers"), default=0)
+    hydrant_count = models.PositiveIntegerField(_("indoor hydrants"), default=0)
+    has_fire_alarm_system = models.BooleanField(_("automatic fire alarm system"), default=False)
+    has_sprinklers = models.BooleanField(_("sprinkler system"), default=False)
+    exit_count = models.PositiveSmallIntegerField(_("safety exits"), default=1)
+    facilities_note = models.TextField(_("notes on fire facilities"), blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        constraints = [
+            # Courtyards have no credit code; where one is given it names one unit only.
+            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="site_credit_code_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["grid", "name"], name="site_grid_name_idx"),
+            models.Index(fields=["category", "name"], name="site_category_name_idx"),
+            models.Index(fields=["status", "name"], name="site_status_name_idx"),
+            models.Index(fields=["name", "address"], name="site_name_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:site-detail", args=[self.pk])
+
+
+def document_upload_to(instance: "SiteDocument", filename: str) -> str:
+    # A random name keeps the client's file name out of the path; the original is kept in `title`.
+    return f"site-documents/{instance.site_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class SiteDocument(models.Model):
+    """A licence or other document of a site, as an uploaded file."""
+
+    class Kind(models.TextChoices):
+        BUSINESS_LICENCE = "business_licence", _("Business licence")
+        FIRE_SAFETY_PERMIT = "fire_safety_permit", _("Fire safety inspection permit")
+        FOOD_LICENCE = "food_licence", _("Food business licence")
+        HAZARDOUS_GOODS_PERMIT = "hazardous_goods_permit", _("Hazardous chemicals business permit")
+        EMERGENCY_PLAN = "emergency_plan", _("Emergency plan")
+        OTHER = "other", _("Other")
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="documents", verbose_name=_("site"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_upload_to)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    number = models.CharField(_("licence number"), max_length=100, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SiteChange(models.Model):
+    """One recorded change of a site file: who, when, and each field's old and new value."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        IMPORTED = "imported", _("Updated by import")
+        DOCUMENT_ADDED = "document_added", _("Document added")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="changes", verbose_name=_("site"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # {field name: [old display value, new display value]}; for documents {"document": [old, new]}.
+    changes = models.JSONField(_("changes"), default=dict)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("site change")
+        verbose_name_plural = _("site changes")
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SiteImport(models.Model):
+    """An uploaded spreadsheet of sites: checked into a preview, then committed all at once."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Checked, not committed")
+        COMMITTED = "committed", _("Committed")
+
+    file = models.FileField(_("file"), upload_to="site-imports/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    row_count = models.PositiveIntegerField(default=0)
+    create_count = models.PositiveIntegerField(default=0)
+    update_count = models.PositiveIntegerField(default=0)
+    # [{"row": 7, "column": "统一社会信用代码", "message": "..."}]
+    errors = models.JSONField(default=list)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("site import")
+        verbose_name_plural = _("site imports")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,68 @@
+"""Reads of the registry, already narrowed to what the acting user may see."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from accounts.selectors import grid_scope_q
+
+from .models import Category, Site, SiteChange, SiteDocument
+
+
+def site_list(*, user: User) -> QuerySet[Site]:
+    """Sites in the user's scope, with what a list row shows loaded in the same query."""
+    return (
+        Site.objects.filter(grid_scope_q(user=user, prefix="grid__"))
+        .select_related("category", "grid__community")
+        .order_by("name", "pk")
+    )
+
+
+def site_search_q(text: str) -> Q:
+    """Matches a site by name, credit code, address or either contact (name or phone)."""
+    text = text.strip()
+    if not text:
+        return Q()
+    return (
+        Q(name__icontains=text)
+        | Q(credit_code__iexact=text)
+        | Q(address__icontains=text)
+        | Q(responsible_person__icontains=text)
+        | Q(responsible_phone__startswith=text)
+        | Q(safety_contact__icontains=text)
+        | Q(safety_contact_phone__startswith=text)
+    )
+
+
+def site_get_for_user(*, user: User, pk: int) -> Site:
+    """The site, or 404 when it does not exist or lies outside the user's scope."""
+    try:
+        return site_list(user=user).get(pk=pk)
+    except (Site.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such site.") from None
+
+
+def site_file_get(*, user: User, pk: int) -> Site:
+    """A site with everything its file page shows: documents and change history."""
+    site = site_get_for_user(user=user, pk=pk)
+    site.document_list = list(site.documents.select_related("uploaded_by"))
+    site.change_list = list(site.changes.select_related("actor")[:200])
+    return site
+
+
+def site_document_get_for_user(*, user: User, site_pk: int, pk: int) -> SiteDocument:
+    site = site_get_for_user(user=user, pk=site_pk)
+    try:
+        return site.documents.get(pk=pk)
+    except SiteDocument.DoesNotExist:
+        raise Http404("No such document.") from None
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.order_by("code")
+
+
+def site_change_list(*, site: Site) -> QuerySet[SiteChange]:
+    return site.changes.select_related("actor")
+
+

@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import user_can_edit_registry, user_scope_label
+
+
+def navigation(request):
+    """The navigation a user's role gets, and their scope in words, for the base layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "scope_label": ""}
+    items = []
+    if user.role == User.Role.GRID_WORKER and not user.is_admin:
+        items.append((_("My grid"), reverse("enterprises:my-grid")))
+    items.append((_("Registry"), reverse("enterprises:site-list")))
+    if user_can_edit_registry(user):
+        items.append((_("Import"), reverse("enterprises:site-import")))
+    if user.is_admin or user.is_staff:
+        items.append((_("Admin"), reverse("admin:index")))
+    if user.is_admin or user.role == User.Role.STREET_STAFF:
+        items.append((_("API"), reverse("api-docs")))
+    return {"nav_items": items, "scope_label": user_scope_label(user)}

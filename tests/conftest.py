@@ -1,0 +1,99 @@
+"""Personas shared by the tests (STYLE.md): two grids of one community, a grid in
+another community, the people who work them, street staff, a station and an admin."""
+
+import pytest
+
+from accounts.models import User
+from tests.factories import (
+    CommunityFactory,
+    FireStationFactory,
+    GridFactory,
+    SiteFactory,
+    StreetFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def street(db):
+    return StreetFactory(name="望江路街道", code="WJL")
+
+
+@pytest.fixture
+def community(street):
+    return CommunityFactory(street=street, name="望江社区")
+
+
+@pytest.fixture
+def other_community(street):
+    return CommunityFactory(street=street, name="郭家桥社区")
+
+
+@pytest.fixture
+def grid(community):
+    return GridFactory(community=community, name="第一网格")
+
+
+@pytest.fixture
+def neighbour_grid(community):
+    return GridFactory(community=community, name="第二网格")
+
+
+@pytest.fixture
+def far_grid(other_community):
+    return GridFactory(community=other_community, name="第九网格")
+
+
+@pytest.fixture
+def grid_worker(grid):
+    """Liu Dong walks the first grid."""
+    return UserFactory(username="liudong", full_name="刘东", role=User.Role.GRID_WORKER, grids=[grid])
+
+
+@pytest.fixture
+def colleague(grid):
+    """Another grid worker of the same grid."""
+    return UserFactory(username="colleague", full_name="王芳", role=User.Role.GRID_WORKER, grids=[grid])
+
+
+@pytest.fixture
+def outsider(far_grid):
+    """A grid worker of a grid in another community."""
+    return UserFactory(username="outsider", full_name="赵强", role=User.Role.GRID_WORKER, grids=[far_grid])
+
+
+@pytest.fixture
+def staff(street):
+    """Street office safety staff: sees and maintains the whole street."""
+    return UserFactory(username="renshen", full_name="任参", role=User.Role.STREET_STAFF, street=street)
+
+
+@pytest.fixture
+def station(street, grid, neighbour_grid):
+    """The micro fire station covers the first community's grids only."""
+    return FireStationFactory(street=street, name="望江路微型消防站", grids=[grid, neighbour_grid])
+
+
+@pytest.fixture
+def operator(station):
+    return UserFactory(username="operator", full_name="消防员", role=User.Role.STATION_OPERATOR, station=station)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", full_name="管理员", role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def site(grid):
+    return SiteFactory(grid=grid, name="望江兰庭便利店", address="郭家桥北街1号")
+
+
+@pytest.fixture
+def neighbour_site(neighbour_grid):
+    return SiteFactory(grid=neighbour_grid, name="川味小面馆", address="郭家桥北街5号")
+
+
+@pytest.fixture
+def far_site(far_grid):
+    return SiteFactory(grid=far_grid, name="远方五金店", address="远方路9号")
