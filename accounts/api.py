@@ -1,3 +1,150 @@
-from rest_framework import routers
+"""JSON API of the territory (streets, communities, grids, fire stations) and API tokens.
 
-router = routers.DefaultRouter() if False else routers.SimpleRouter()
+Every list goes through the scope rules of ``accounts.selectors``, so the API
+answers the same question as the pages.
+"""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, routers, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.response import Response
+
+from accounts.models import Community, FireStation, Grid, Street, User
+from accounts.selectors import NOTHING, community_list, grid_list, street_list, user_can_edit_registry
+
+
+def fire_station_list(*, user: User) -> QuerySet[FireStation]:
+    """Stations in the user's scope, with their covered grid ids loaded in one more query.
+
+    An admin sees every station, street staff the stations of their street, an
+    operator their own station, a grid worker the stations covering their grids.
+    """
+    if not user.is_authenticated or not user.is_active:
+        scope = NOTHING
+    elif user.is_admin:
+        scope = Q()
+    elif user.role == User.Role.STREET_STAFF and user.street_id:
+        scope = Q(street_id=user.street_id)
+    elif user.role == User.Role.STATION_OPERATOR and user.station_id:
+        scope = Q(pk=user.station_id)
+    elif user.role == User.Role.GRID_WORKER:
+        # A subquery rather than a join, so a station covering two of the worker's grids is listed once.
+        scope = Q(pk__in=FireStation.objects.filter(grids__workers=user.pk).values("pk"))
+    else:
+        scope = NOTHING
+    return (
+        FireStation.objects.filter(scope)
+        .prefetch_related(Prefetch("grids", queryset=Grid.objects.only("pk").order_by("code")))
+        .order_by("name")
+    )
+
+
+class RegistryEditorOrReadOnly(permissions.BasePermission):
+    """Everyone in scope may read; only those who maintain the registry may write (403 otherwise)."""
+
+    message = _("Only street office staff may change the registry.")
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in permissions.SAFE_METHODS or user_can_edit_registry(request.user)
+
+
+class StreetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Street
+        fields = ["id", "code", "name"]
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "code", "name", "street"]
+
+
+class CommunityBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Community
+        fields = ["id", "name"]
+
+
+class GridSerializer(serializers.ModelSerializer):
+    community = CommunityBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Grid
+        fields = ["id", "code", "name", "community"]
+
+
+class FireStationSerializer(serializers.ModelSerializer):
+    grids = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("Ids of the grids the station covers."))
+
+    class Meta:
+        model = FireStation
+        fields = ["id", "name", "phone", "street", "grids"]
+
+
+class StreetViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = StreetSerializer
+    queryset = Street.objects.none()  # for the schema; get_queryset scopes every request
+
+    def get_queryset(self):
+        return street_list(user=self.request.user)
+
+
+class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CommunitySerializer
+    queryset = Community.objects.none()
+    filterset_fields = ["street"]
+
+    def get_queryset(self):
+        return community_list(user=self.request.user)
+
+
+class GridViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = GridSerializer
+    queryset = Grid.objects.none()
+    filterset_fields = ["community"]
+
+    def get_queryset(self):
+        return grid_list(user=self.request.user)
+
+
+class FireStationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = FireStationSerializer
+    queryset = FireStation.objects.none()
+
+    def get_queryset(self):
+        return fire_station_list(user=self.request.user)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class AuthTokenViewSet(viewsets.GenericViewSet):
+    """Exchange a username and password for the user's API token (``Authorization: Token <key>``)."""
+
+    serializer_class = AuthTokenSerializer
+    permission_classes = [permissions.AllowAny]
+    # The credentials in the body are the authentication; a session cookie must not
+    # make the request fail its CSRF check.
+    authentication_classes: list = []
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer}, auth=[])
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+router = routers.SimpleRouter()
+router.register("streets", StreetViewSet, basename="street")
+router.register("communities", CommunityViewSet, basename="community")
+router.register("grids", GridViewSet, basename="grid")
+router.register("stations", FireStationViewSet, basename="station")
+router.register("auth/token", AuthTokenViewSet, basename="auth-token")

@@ -2,9 +2,11 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Grid
@@ -183,6 +185,24 @@ class SiteChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def field_changes(self) -> list[tuple[str, object, object]]:
+        """(field label, old, new) for each recorded field, in the language of the reader."""
+
+        def shown(value):
+            if isinstance(value, bool):
+                return _("Yes") if value else _("No")
+            return value
+
+        rows = []
+        for field, (old, new) in self.changes.items():
+            try:
+                label = Site._meta.get_field(field).verbose_name
+            except FieldDoesNotExist:
+                label = _("Document") if field == "document" else field
+            rows.append((capfirst(label), shown(old), shown(new)))
+        return rows
 
 
 class SiteImport(models.Model):

@@ -49,6 +49,7 @@ class GridFactory(factory.django.DjangoModelFactory):
 class FireStationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FireStation
+        skip_postgeneration_save = True
 
     street = factory.SubFactory(StreetFactory)
     name = factory.Sequence(lambda n: f"测试微型消防站{n}")
@@ -63,6 +64,7 @@ class FireStationFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"用户{n}")
