@@ -66,8 +66,15 @@ class Site(models.Model):
         CLOSED = "closed", _("Closed")
 
     name = models.CharField(_("name"), max_length=100)
+    # NULL where there is none (courtyards have no code), so that uniqueness covers real codes only.
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code]
+        _("unified social credit code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": _("Another site file already has this credit code.")},
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sites", verbose_name=_("category"))
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="sites", verbose_name=_("grid"))
@@ -103,10 +110,6 @@ class Site(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
-        constraints = [
-            # Courtyards have no credit code; where one is given it names one unit only.
-            models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""), name="site_credit_code_unique"),
-        ]
         indexes = [
             models.Index(fields=["grid", "name"], name="site_grid_name_idx"),
             models.Index(fields=["category", "name"], name="site_category_name_idx"),

@@ -75,7 +75,7 @@ def site_check_rules(site: Site) -> None:
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if "credit_code" in data:
-        data["credit_code"] = normalize_credit_code(data["credit_code"])
+        data["credit_code"] = normalize_credit_code(data["credit_code"]) or None
     for field in ("responsible_phone", "safety_contact_phone"):
         if field in data:
             data[field] = normalize_phone(data[field])
