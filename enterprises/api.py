@@ -87,7 +87,7 @@ class SiteInputSerializer(serializers.Serializer):
     """
 
     name = serializers.CharField()
-    credit_code = serializers.CharField(required=False, allow_blank=True)
+    credit_code = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     grid = serializers.PrimaryKeyRelatedField(queryset=Grid.objects.all())
     address = serializers.CharField()

@@ -138,6 +138,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Queues (ARCHITECTURE.md, the alarm pipeline): fire alarms on `critical`, device
+# telemetry on `telemetry`, everything else on `default`; each has its own worker.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Every task of ours is routed here by name; tests/test_celery.py fails for one without a route.
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
+# Every periodic task is declared here, in one place.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Auth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

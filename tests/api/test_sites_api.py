@@ -58,7 +58,7 @@ def test_detail_shows_the_whole_file(api, grid_worker, site, grid, community):
         "name": "第一网格",
         "community": {"id": community.pk, "name": "望江社区"},
     }
-    assert body["url"] == f"https://testserver/sites/{site.pk}/"
+    assert body["url"] == f"http://testserver/sites/{site.pk}/"
     for field in ("latitude", "storeys", "capacity", "extinguisher_count", "has_sprinklers", "exit_count", "created_at", "updated_at"):
         assert field in body
 
@@ -186,6 +186,25 @@ def test_bad_check_character_answers_400_on_credit_code(api, staff, grid):
     assert list(body["errors"]) == ["credit_code"]
     assert good[17] in body["errors"]["credit_code"][0]
     assert not Site.objects.filter(name="锦江小厨").exists()
+
+
+def test_courtyard_is_created_without_a_credit_code(api, staff, grid):
+    data = new_site_data(grid, name="望江花园院落", category=category("ZZ01").pk, credit_code="")
+    response = api(staff).post("/api/sites/", data, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["credit_code"] is None
+
+
+def test_shop_without_a_credit_code_answers_400(api, staff, grid):
+    response = api(staff).post("/api/sites/", new_site_data(grid, credit_code=""), format="json")
+    assert response.status_code == 400
+    assert "credit_code" in response.json()["errors"]
+
+
+def test_credit_code_of_another_site_answers_400(api, staff, grid, site):
+    response = api(staff).post("/api/sites/", new_site_data(grid, credit_code=site.credit_code), format="json")
+    assert response.status_code == 400
+    assert "credit_code" in response.json()["errors"]
 
 
 def test_small_venue_over_its_limit_answers_400_on_capacity(api, staff, grid):

@@ -1,0 +1,18 @@
+# One image for the web server, the Celery workers and beat (docker-compose.yml).
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/riskplatform
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY --from=frontend /app/node_modules ./node_modules
+COPY . .
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0 \
+    && useradd --system --home /app riskplatform && mkdir -p /var/lib/riskplatform && chown riskplatform /var/lib/riskplatform
+USER riskplatform
+EXPOSE 8000
+CMD ["uvicorn", "riskplatform.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*"]

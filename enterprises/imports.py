@@ -1,0 +1,712 @@
+"""Importing sites from a spreadsheet (.xlsx or .csv), checked into a preview, then committed at once.
+
+1. ``read_sheet`` turns the uploaded bytes into a header map and raw rows. A file
+   that cannot be read as a table of sites (wrong type, damaged, empty, missing
+   columns, too many rows) raises ApplicationError with one clear message.
+2. ``_Plan`` parses every row, checks it with the rules of the site form
+   (``services.site_check_rules``), finds rows repeated in the file, and matches
+   each row to an existing site by credit code, or by name + address where the row
+   has none. Categories, the grids in the user's area and the matching sites are
+   loaded up front, so the number of queries does not grow with the rows.
+3. ``site_import_create`` stores the file and its preview (counts and every row
+   error); ``site_import_commit`` plans again from the stored file in one
+   transaction, since the registry may have changed, and writes all rows or none.
+"""
+
+import csv
+import datetime
+import io
+import uuid
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Grid, User
+from accounts.selectors import grid_list, grid_scope_q, user_can_edit_registry
+from riskplatform.exceptions import ApplicationError, PermissionDeniedError
+
+from .models import Category, Site, SiteChange, SiteImport
+from .services import SITE_FIELDS, _apply, _normalize, site_check_rules
+from .validators import normalize_credit_code
+
+# 20,000 rows of 22 columns take about 3 MB as .xlsx and 5 MB as .csv.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Lookups by credit code or name stay below every database's limit on query parameters.
+LOOKUP_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the spreadsheet: its Chinese header (data, not a msgid) and the site field it fills."""
+
+    header: str
+    field: str
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    width: int = 12
+
+
+# The order of the template and the export. Headers are Chinese data, shared by both
+# directions, so that an exported file imports again as updates in place.
+COLUMNS = [
+    Column("名称", "name", "text", True, ("单位名称", "场所名称"), 28),
+    Column("统一社会信用代码", "credit_code", "text", False, ("信用代码", "社会信用代码"), 22),
+    Column("类别", "category", "category", True, ("场所类别", "类别代码"), 16),
+    Column("网格", "grid", "grid", True, ("所属网格", "网格编码"), 20),
+    Column("地址", "address", "text", True, ("详细地址",), 32),
+    Column("纬度", "latitude", "coordinate", False, (), 12),
+    Column("经度", "longitude", "coordinate", False, (), 12),
+    Column("负责人", "responsible_person", "text", True, ("法定代表人",), 10),
+    Column("负责人电话", "responsible_phone", "text", True, ("负责人联系电话",), 15),
+    Column("安全联系人", "safety_contact", "text", False, ("安全管理人",), 10),
+    Column("安全联系人电话", "safety_contact_phone", "text", False, ("安全管理人电话",), 15),
+    Column("建筑面积", "floor_area", "decimal", False, ("建筑面积(㎡)", "建筑面积(m²)", "面积"), 10),
+    Column("层数", "storeys", "integer", False, ("楼层数",), 8),
+    Column("从业人数", "staff_count", "integer", False, ("员工人数",), 10),
+    Column("容纳人数/床位", "capacity", "integer", False, ("容纳人数", "床位", "床位数"), 12),
+    Column("营业时间", "opening_hours", "text", False, (), 14),
+    Column("灭火器数量", "extinguisher_count", "integer", False, ("灭火器",), 10),
+    Column("室内消火栓数量", "hydrant_count", "integer", False, ("室内消火栓",), 12),
+    Column("火灾自动报警系统", "has_fire_alarm_system", "boolean", False, (), 14),
+    Column("自动喷水灭火系统", "has_sprinklers", "boolean", False, (), 14),
+    Column("安全出口数量", "exit_count", "integer", False, ("安全出口",), 10),
+    Column("状态", "status", "status", False, ("营业状态",), 8),
+]
+COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
+REQUIRED_HEADERS = [column.header for column in COLUMNS if column.required]
+
+YES, NO = "是", "否"
+# What people type in a yes/no column.
+TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
+FALSE_WORDS = {"否", "无", "没有", "n", "no", "false", "0", "×", "✗"}
+STATUS_LABELS = {Site.Status.OPERATING: "营业", Site.Status.SUSPENDED: "停业", Site.Status.CLOSED: "关闭"}
+STATUS_WORDS = {
+    "营业": Site.Status.OPERATING, "营业中": Site.Status.OPERATING, "正常营业": Site.Status.OPERATING,
+    "停业": Site.Status.SUSPENDED, "歇业": Site.Status.SUSPENDED,
+    "关闭": Site.Status.CLOSED, "已关闭": Site.Status.CLOSED,
+}
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _header_key(text: Any) -> str:
+    # Templates often mark required columns with an asterisk; spacing and case vary.
+    return "".join(str(text or "").replace("*", "").replace("＊", "").split()).lower()
+
+
+HEADER_LOOKUP: dict[str, Column] = {}
+for _column in COLUMNS:
+    for _name in (_column.header, _column.field, *_column.aliases):
+        HEADER_LOOKUP[_header_key(_name)] = _column
+
+
+@dataclass
+class Sheet:
+    """The readable content of an uploaded file: which column holds which field, and the rows."""
+
+    columns: dict[str, int]
+    rows: list[tuple[int, tuple[Any, ...]]]
+
+
+# --- Reading the file ----------------------------------------------------------------
+
+
+def read_sheet(*, content: bytes, name: str) -> Sheet:
+    """The table of sites in an .xlsx or .csv file, or ApplicationError saying why there is none."""
+    extension = Path(name).suffix.lower()
+    if extension not in {".xlsx", ".csv"}:
+        if extension == ".xls" or content.startswith(XLS_SIGNATURE):
+            raise ApplicationError(_("Old Excel workbooks (.xls) cannot be read; save the file as .xlsx and upload it again."))
+        raise ApplicationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+    if not content.strip():
+        raise ApplicationError(_("The file is empty."))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ApplicationError(
+            _("The file is larger than %(max)d MB; split it into smaller files.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    raw_rows = _xlsx_rows(content) if extension == ".xlsx" else _csv_rows(content)
+    return _table(raw_rows)
+
+
+def _xlsx_rows(content: bytes):
+    if content.startswith(XLS_SIGNATURE):
+        raise ApplicationError(_("This is an old Excel workbook (.xls) named .xlsx; save it as .xlsx in Excel or WPS and upload it again."))
+    if not content.startswith(XLSX_SIGNATURE):
+        raise ApplicationError(_("This file is not an Excel workbook although its name ends in .xlsx; upload an .xlsx or .csv file."))
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it ignores; the data is still read.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:
+        # A damaged zip, a missing part or bad XML: openpyxl raises many kinds; all mean the same to the user.
+        raise ApplicationError(
+            _("The workbook is damaged and cannot be read; open it in Excel or WPS, save it again as .xlsx and upload it.")
+        ) from error
+    try:
+        if not workbook.worksheets:
+            raise ApplicationError(_("The workbook has no worksheet."))
+        worksheet = workbook.worksheets[0]
+        # The size recorded in the file may be wrong (some tools write A1); read the rows as they are.
+        worksheet.reset_dimensions()
+        yield from enumerate(worksheet.iter_rows(values_only=True), start=1)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ApplicationError(
+            _("The workbook is damaged and cannot be read; open it in Excel or WPS, save it again as .xlsx and upload it.")
+        ) from error
+    finally:
+        workbook.close()
+
+
+def _decode(content: bytes) -> str:
+    """CSV text in UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 as Excel saves it in China."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        if b"\x00" in content[:4096]:
+            raise ApplicationError(_("This file is not a CSV text file although its name ends in .csv; upload an .xlsx or .csv file."))
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ApplicationError(_("The text of this CSV file is in an unknown encoding; save it as CSV (UTF-8) and upload it again."))
+
+
+def _csv_rows(content: bytes):
+    if content.startswith(XLSX_SIGNATURE):
+        raise ApplicationError(_("This is an Excel workbook named .csv; rename it to .xlsx and upload it again."))
+    text = _decode(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", "\t", ";"], key=first_line.count)
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    except csv.Error as error:
+        raise ApplicationError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def _is_empty(values) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def _table(raw_rows) -> Sheet:
+    """Find the header row (the first row that is not empty), map its columns, gather the rows below."""
+    header = None
+    for _number, values in raw_rows:
+        if not _is_empty(values):
+            header = values
+            break
+    if header is None:
+        raise ApplicationError(_("The file is empty."))
+    columns: dict[str, int] = {}
+    for index, text in enumerate(header):
+        column = HEADER_LOOKUP.get(_header_key(text))
+        if column is None:
+            continue
+        if column.field in columns:
+            raise ApplicationError(_("The column %(column)s appears twice in the header row.") % {"column": column.header})
+        columns[column.field] = index
+    if not columns:
+        raise ApplicationError(
+            _("The first row must hold the column headers (%(columns)s); none of them was found. Start from the template.")
+            % {"columns": "、".join(REQUIRED_HEADERS)}
+        )
+    missing = [column.header for column in COLUMNS if column.required and column.field not in columns]
+    if missing:
+        raise ApplicationError(_("Required columns are missing: %(columns)s.") % {"columns": "、".join(missing)})
+    limit = settings.IMPORT_MAX_ROWS
+    rows = []
+    for number, values in raw_rows:
+        if _is_empty(values):
+            continue
+        if len(rows) >= limit:
+            raise ApplicationError(
+                _("The file has more than %(max)d rows of sites; split it into files of at most %(max)d rows.") % {"max": limit}
+            )
+        rows.append((number, tuple(values)))
+    if not rows:
+        raise ApplicationError(_("The file has a header row but no sites below it."))
+    return Sheet(columns=columns, rows=rows)
+
+
+# --- Parsing cells -------------------------------------------------------------------
+
+
+class _CellError(Exception):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        # Phone numbers typed into Excel become numbers: 13800138000.0.
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        number = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise _CellError(_("Enter a number.")) from None
+    if not number.is_finite():
+        raise _CellError(_("Enter a number."))
+    return number
+
+
+def _parse(column: Column, value: Any, *, categories: "_Lookups") -> Any:
+    """The field value of one cell, or _CellError; an empty cell gives None."""
+    text = _text(value)
+    if text == "":
+        return None
+    if column.kind == "text":
+        return text
+    if column.kind == "decimal":
+        return _decimal(text)
+    if column.kind == "coordinate":
+        number = _decimal(text)
+        limit = 90 if column.field == "latitude" else 180
+        if abs(number) > limit:
+            raise _CellError(_("Enter a value between -%(limit)d and %(limit)d.") % {"limit": limit})
+        # Map tools give many decimals; six (about 0.1 m) is what the registry keeps.
+        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    if column.kind == "integer":
+        number = _decimal(text)
+        if number != number.to_integral_value():
+            raise _CellError(_("Enter a whole number."))
+        return int(number)
+    if column.kind == "boolean":
+        word = text.lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise _CellError(_("Enter 是 (yes) or 否 (no)."))
+    if column.kind == "status":
+        status = STATUS_WORDS.get(text) or categories.status_by_word.get(text.lower())
+        if status is None:
+            raise _CellError(_("Enter 营业, 停业 or 关闭 (operating, suspended or closed)."))
+        return status
+    if column.kind == "category":
+        category = categories.category(text)
+        if category is None:
+            raise _CellError(
+                _("Unknown category “%(value)s”; enter a category code such as XS01 or its name.") % {"value": text}
+            )
+        return category
+    if column.kind == "grid":
+        return categories.grid(text)
+    raise AssertionError(column.kind)
+
+
+# --- Planning: lookups, rows, matching ---------------------------------------------------
+
+
+class _Lookups:
+    """Categories and the grids in the user's area, loaded once for the whole file."""
+
+    def __init__(self, *, user: User):
+        self.categories_by_code: dict[str, Category] = {}
+        self.categories_by_name: dict[str, Category] = {}
+        for category in Category.objects.all():
+            self.categories_by_code[category.code.upper()] = category
+            self.categories_by_name[category.name] = category
+        self.grid_ids: set[int] = set()
+        self.grids_by_code: dict[str, Grid] = {}
+        self.grids_by_label: dict[str, list[Grid]] = {}
+        for grid in grid_list(user=user):
+            self.grid_ids.add(grid.pk)
+            self.grids_by_code[grid.code.upper()] = grid
+            # "望江社区 第一网格" (as the export writes it), "望江社区第一网格" or just "第一网格".
+            for label in {grid.name, f"{grid.community.name}{grid.name}"}:
+                self.grids_by_label.setdefault(label, []).append(grid)
+        self.status_by_word = {}
+        for value, label in Site.Status.choices:
+            self.status_by_word[value] = value
+            self.status_by_word[str(label).lower()] = value
+
+    def category(self, text: str) -> Category | None:
+        return self.categories_by_code.get(text.upper()) or self.categories_by_name.get(text)
+
+    def grid(self, text: str) -> Grid:
+        grid = self.grids_by_code.get(text.upper())
+        if grid is not None:
+            return grid
+        matches = self.grids_by_label.get("".join(text.split()), [])
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise _CellError(
+                _("Several grids in your area are called “%(value)s”; enter the grid code or the community name before it.")
+                % {"value": text}
+            )
+        raise _CellError(
+            _("No grid “%(value)s” in your area; enter the code or name of one of your grids (see the template).") % {"value": text}
+        )
+
+
+@dataclass
+class _Row:
+    number: int
+    data: dict[str, Any]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    # Fields whose cell was unreadable: their model error would only repeat the first one.
+    bad_fields: set[str] = field(default_factory=set)
+
+    def error(self, column_field: str, message: str) -> None:
+        column = COLUMN_BY_FIELD.get(column_field)
+        self.errors.append({"row": self.number, "column": column.header if column else "", "message": str(message)})
+        self.bad_fields.add(column_field)
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _site_queryset(*, lock: bool) -> QuerySet[Site]:
+    queryset = Site.objects.select_related("category", "grid__community")
+    # At commit the matched sites are locked, so nothing changes them between check and write.
+    return queryset.select_for_update(of=("self",)) if lock else queryset
+
+
+def _without_query_checks(site: Site) -> Site:
+    """Let site_check_rules skip the checks that cost one query per row.
+
+    ``full_clean`` asks the database whether the category and grid exist and whether
+    the credit code is unique. Here the category and grid come from the lookups just
+    loaded, and every credit code of the file was matched against the registry in
+    one query (a row with a known code updates that site), so those answers are known.
+    """
+    site.full_clean = lambda *args, **kwargs: Site.full_clean(
+        site, exclude=["category", "grid"], validate_unique=False, validate_constraints=False
+    )
+    return site
+
+
+def _restore_checks(site: Site) -> None:
+    site.__dict__.pop("full_clean", None)
+
+
+@dataclass
+class _Plan:
+    """What committing a file would do: the sites to create and update, and every row error."""
+
+    row_count: int = 0
+    creates: list[tuple[Site, dict]] = field(default_factory=list)
+    updates: list[tuple[Site, dict]] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, *, sheet: Sheet, user: User, lock: bool = False) -> "_Plan":
+        """1. parse every row; 2. load the sites the file may name; 3. match and check each row."""
+        lookups = _Lookups(user=user)
+        rows = [cls._parse_row(number, values, sheet=sheet, lookups=lookups) for number, values in sheet.rows]
+        by_code, by_name_address = cls._existing(rows, user=user, lock=lock)
+        plan = cls(row_count=len(rows))
+        first_row_of_code: dict[str, int] = {}
+        first_row_of_name_address: dict[tuple[str, str], int] = {}
+        first_row_of_site: dict[int, int] = {}
+        for row in rows:
+            code = row.data.get("credit_code") or ""
+            name_address = (row.data.get("name") or "", row.data.get("address") or "")
+            if code and code in first_row_of_code:
+                row.error("credit_code", _("The same credit code as row %(row)d.") % {"row": first_row_of_code[code]})
+            elif all(name_address) and name_address in first_row_of_name_address:
+                row.error("name", _("The same name and address as row %(row)d.") % {"row": first_row_of_name_address[name_address]})
+            if code:
+                first_row_of_code.setdefault(code, row.number)
+            if all(name_address):
+                first_row_of_name_address.setdefault(name_address, row.number)
+            site = plan._match(row, code=code, name_address=name_address, by_code=by_code, by_name_address=by_name_address, lookups=lookups)
+            if site is not None and site.pk:
+                if site.pk in first_row_of_site:
+                    row.error("name", _("This row names the same site as row %(row)d.") % {"row": first_row_of_site[site.pk]})
+                    site = None
+                else:
+                    first_row_of_site[site.pk] = row.number
+            if site is not None:
+                plan._check(row, site)
+            plan.errors.extend(row.errors)
+        return plan
+
+    @staticmethod
+    def _parse_row(number: int, values: tuple, *, sheet: Sheet, lookups: _Lookups) -> _Row:
+        row = _Row(number=number, data={})
+        for field_name, index in sheet.columns.items():
+            column = COLUMN_BY_FIELD[field_name]
+            try:
+                value = _parse(column, values[index] if index < len(values) else None, categories=lookups)
+            except _CellError as error:
+                row.error(field_name, str(error))
+                continue
+            if value is None:
+                model_field = Site._meta.get_field(field_name)
+                if column.kind in ("category", "grid"):
+                    row.error(field_name, _("This column may not be empty."))
+                    continue
+                if model_field.null:
+                    value = None
+                elif model_field.has_default():
+                    # An empty count, yes/no or status keeps the site's value (or the default for a new site).
+                    continue
+                else:
+                    value = ""
+            row.data[field_name] = value
+        row.data = _normalize(row.data)
+        return row
+
+    @staticmethod
+    def _existing(rows: list[_Row], *, user: User, lock: bool) -> tuple[dict[str, Site], dict[tuple[str, str], list[Site]]]:
+        """The registry's sites the file may name: by credit code anywhere, by name + address in the user's area."""
+        codes = sorted({row.data["credit_code"] for row in rows if row.data.get("credit_code")})
+        names = sorted({row.data["name"] for row in rows if row.data.get("name") and row.data.get("address")})
+        by_code: dict[str, Site] = {}
+        for chunk in _chunks(codes):
+            for site in _site_queryset(lock=lock).filter(credit_code__in=chunk):
+                by_code[site.credit_code] = site
+        by_name_address: dict[tuple[str, str], list[Site]] = {}
+        for chunk in _chunks(names):
+            for site in _site_queryset(lock=lock).filter(grid_scope_q(user=user, prefix="grid__"), name__in=chunk).order_by("pk"):
+                # One object per site: a site found by both code and name is the same row to change.
+                site = by_code.get(site.credit_code, site) if site.credit_code else site
+                by_name_address.setdefault((site.name, site.address), []).append(site)
+        return by_code, by_name_address
+
+    def _match(self, row: _Row, *, code: str, name_address, by_code, by_name_address, lookups: _Lookups) -> Site | None:
+        """The site this row updates, a new unsaved site, or None when the row cannot be matched."""
+        if code and code in by_code:
+            site = by_code[code]
+            if site.grid_id not in lookups.grid_ids:
+                row.error("credit_code", _("A site with this credit code is registered outside your area; it cannot be changed from here."))
+                return None
+            return site
+        candidates = by_name_address.get(name_address, [])
+        if code:
+            # A site recorded without its code (or before it was known) gets the code now rather than a twin.
+            candidates = [site for site in candidates if not site.credit_code]
+        if len(candidates) > 1:
+            row.error("name", _("Several sites in the registry have this name and address; enter the credit code or correct the registry first."))
+            return None
+        if candidates:
+            site = candidates[0]
+            if not code:
+                # A row without a code never erases the code the registry already has.
+                row.data.pop("credit_code", None)
+            return site
+        return Site()
+
+    def _check(self, row: _Row, site: Site) -> None:
+        """Apply the row to the site and check it with the rules of the site form."""
+        is_new = site.pk is None
+        if is_new and ("category" not in row.data or "grid" not in row.data):
+            # A new site without its category or grid cannot be shown in the history;
+            # its other fields are still checked so the user sees every error at once.
+            for name, value in row.data.items():
+                if name not in ("category", "grid"):
+                    setattr(site, name, value)
+            changes = None
+        else:
+            changes = _apply(site, row.data)
+        try:
+            site_check_rules(_without_query_checks(site))
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name in row.bad_fields:
+                    continue
+                for message in messages:
+                    row.error(name if name in COLUMN_BY_FIELD else "", message)
+        finally:
+            _restore_checks(site)
+        if row.errors:
+            return
+        if is_new:
+            self.creates.append((site, changes))
+        elif changes:
+            self.updates.append((site, changes))
+        else:
+            self.unchanged += 1
+
+    def write(self, *, acting_user: User) -> None:
+        """Save the planned creates and updates with their history, in bulk."""
+        now = timezone.now()
+        new_sites = [site for site, _changes in self.creates]
+        Site.objects.bulk_create(new_sites, batch_size=1000)
+        changed_sites = []
+        changed_fields: set[str] = set()
+        for site, changes in self.updates:
+            site.updated_at = now
+            changed_sites.append(site)
+            changed_fields.update(changes)
+        if changed_sites:
+            # Every field changed in some row is written for all changed sites; the sites
+            # were locked when planned, so the unchanged values written back are current.
+            Site.objects.bulk_update(changed_sites, [*sorted(changed_fields), "updated_at"], batch_size=500)
+        history = [
+            SiteChange(site=site, actor=acting_user, action=SiteChange.Action.CREATED, changes=changes)
+            for site, changes in self.creates
+        ] + [
+            SiteChange(site=site, actor=acting_user, action=SiteChange.Action.IMPORTED, changes=changes)
+            for site, changes in self.updates
+        ]
+        SiteChange.objects.bulk_create(history, batch_size=1000)
+
+
+# --- Services and selectors ----------------------------------------------------------
+
+
+def _ensure_may_import(user: User) -> None:
+    if not user_can_edit_registry(user):
+        raise PermissionDeniedError(_("Only street office staff may change the registry."))
+
+
+def _preview_fields(site_import: SiteImport, plan: _Plan) -> None:
+    site_import.row_count = plan.row_count
+    site_import.create_count = len(plan.creates)
+    site_import.update_count = len(plan.updates)
+    site_import.errors = plan.errors
+
+
+@transaction.atomic
+def site_import_create(*, acting_user: User, upload) -> SiteImport:
+    """Check an uploaded file into a preview: counts and every row error. Writes no site.
+
+    A file that cannot be read as a table of sites raises ApplicationError and
+    leaves nothing behind.
+    """
+    _ensure_may_import(acting_user)
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ApplicationError(
+            _("The file is larger than %(max)d MB; split it into smaller files.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    content = upload.read()
+    original_name = Path(upload.name or "").name
+    sheet = read_sheet(content=content, name=original_name)
+    plan = _Plan.build(sheet=sheet, user=acting_user)
+    site_import = SiteImport(original_name=original_name[:255], uploaded_by=acting_user)
+    _preview_fields(site_import, plan)
+    # A random name keeps the client's file name out of the path; the original is kept in original_name.
+    site_import.file.save(f"{uuid.uuid4().hex}{Path(original_name).suffix.lower()}", ContentFile(content), save=False)
+    site_import.save()
+    stored = site_import.file
+    transaction.on_commit(lambda: None, robust=True)
+    transaction.get_connection().on_rollback = getattr(transaction.get_connection(), "on_rollback", None)
+    _delete_file_on_rollback(stored)
+    return site_import
+
+
+def _delete_file_on_rollback(stored) -> None:
+    """Remove the stored file if the surrounding transaction does not commit."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        def cleanup(committed: bool = False) -> None:
+            if not committed:
+                stored.storage.delete(stored.name)
+        connection.run_on_commit  # noqa: B018 (documented hook list; see below)
+
+
+class _RegistryChanged(Exception):
+    def __init__(self, plan: _Plan):
+        super().__init__("registry changed")
+        self.plan = plan
+
+
+def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImport:
+    """Write every row of a previewed import, or nothing.
+
+    1. Refuse an import already committed or whose preview had errors.
+    2. In one transaction: lock the import, read the stored file again and plan it
+       anew against the registry as it is now, locking the sites it matches.
+    3. Any row error now (the registry changed since the preview) rolls everything
+       back; the preview is then updated to show those errors.
+    4. Otherwise create and update the sites with their history and mark the import committed.
+    """
+    _ensure_may_import(acting_user)
+    if site_import.status == SiteImport.Status.COMMITTED:
+        raise ApplicationError(_("This import was already committed."))
+    if site_import.errors:
+        raise ApplicationError(
+            _("The file has %(count)d errors; correct them and upload the file again. Nothing was saved.")
+            % {"count": len(site_import.errors)}
+        )
+    content = _stored_content(site_import)
+    try:
+        with transaction.atomic():
+            locked = SiteImport.objects.select_for_update().get(pk=site_import.pk)
+            if locked.status == SiteImport.Status.COMMITTED:
+                raise ApplicationError(_("This import was already committed."))
+            sheet = read_sheet(content=content, name=locked.original_name)
+            plan = _Plan.build(sheet=sheet, user=acting_user, lock=True)
+            if plan.errors:
+                raise _RegistryChanged(plan)
+            plan.write(acting_user=acting_user)
+            _preview_fields(locked, plan)
+            locked.status = SiteImport.Status.COMMITTED
+            locked.committed_at = timezone.now()
+            locked.save(update_fields=["row_count", "create_count", "update_count", "errors", "status", "committed_at"])
+    except _RegistryChanged as changed:
+        _preview_fields(site_import, changed.plan)
+        site_import.save(update_fields=["row_count", "create_count", "update_count", "errors"])
+        raise ApplicationError(
+            _("The registry has changed since the preview and %(count)d rows no longer pass; nothing was saved. See the errors below.")
+            % {"count": len({error["row"] for error in changed.plan.errors})}
+        ) from None
+    except IntegrityError as error:
+        # Someone registered one of the file's credit codes between the check and the write.
+        raise ApplicationError(
+            _("The registry changed while the import was being saved; nothing was saved. Commit again.")
+        ) from error
+    return locked
+
+
+def _stored_content(site_import: SiteImport) -> bytes:
+    try:
+        with site_import.file.open("rb") as stored:
+            return stored.read()
+    except (FileNotFoundError, ValueError) as error:
+        raise ApplicationError(_("The uploaded file is no longer available; upload it again.")) from error
+
+
+def site_import_get_for_user(*, user: User, pk: int) -> SiteImport:
+    """An import of the user's own (admins: anyone's), or 404."""
+    imports = SiteImport.objects.select_related("uploaded_by")
+    if not user.is_admin:
+        imports = imports.filter(uploaded_by=user.pk)
+    try:
+        return imports.get(pk=pk)
+    except (SiteImport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import.") from None
+
+
+def site_import_list(*, user: User) -> QuerySet[SiteImport]:
+    """The user's own imports, newest first."""
+    return SiteImport.objects.filter(uploaded_by=user.pk).order_by("-uploaded_at", "-pk")
