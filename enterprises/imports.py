@@ -596,12 +596,11 @@ def _preview_fields(site_import: SiteImport, plan: _Plan) -> None:
     site_import.errors = plan.errors
 
 
-@transaction.atomic
 def site_import_create(*, acting_user: User, upload) -> SiteImport:
     """Check an uploaded file into a preview: counts and every row error. Writes no site.
 
     A file that cannot be read as a table of sites raises ApplicationError and
-    leaves nothing behind.
+    leaves nothing behind: neither an import row nor a stored file.
     """
     _ensure_may_import(acting_user)
     if upload.size > MAX_UPLOAD_BYTES:
@@ -614,24 +613,15 @@ def site_import_create(*, acting_user: User, upload) -> SiteImport:
     plan = _Plan.build(sheet=sheet, user=acting_user)
     site_import = SiteImport(original_name=original_name[:255], uploaded_by=acting_user)
     _preview_fields(site_import, plan)
-    # A random name keeps the client's file name out of the path; the original is kept in original_name.
+    # The file is kept so that the commit reads it again; a random name keeps the
+    # client's file name out of the path (the original is kept in original_name).
     site_import.file.save(f"{uuid.uuid4().hex}{Path(original_name).suffix.lower()}", ContentFile(content), save=False)
-    site_import.save()
-    stored = site_import.file
-    transaction.on_commit(lambda: None, robust=True)
-    transaction.get_connection().on_rollback = getattr(transaction.get_connection(), "on_rollback", None)
-    _delete_file_on_rollback(stored)
+    try:
+        site_import.save()
+    except Exception:
+        site_import.file.delete(save=False)
+        raise
     return site_import
-
-
-def _delete_file_on_rollback(stored) -> None:
-    """Remove the stored file if the surrounding transaction does not commit."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        def cleanup(committed: bool = False) -> None:
-            if not committed:
-                stored.storage.delete(stored.name)
-        connection.run_on_commit  # noqa: B018 (documented hook list; see below)
 
 
 class _RegistryChanged(Exception):

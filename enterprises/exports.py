@@ -1,0 +1,158 @@
+"""The registry as an .xlsx workbook, and the empty template to import from.
+
+Both use the columns of ``enterprises.imports``, so an exported file imports again
+as updates in place. The workbook is written in openpyxl's write-only mode to a
+temporary file, so 100,000 sites take little memory.
+"""
+
+import tempfile
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from accounts.models import User
+from accounts.selectors import grid_list
+
+from .imports import COLUMNS, NO, STATUS_LABELS, YES, Column
+from .models import Site
+from .selectors import category_list
+
+EXPORT_SHEET_TITLE = "场所台账"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FONT = Font(bold=True, color="C00000")
+# A site the template shows as an example; it lives on the instructions sheet, never
+# on the data sheet, so that an untouched template imports nothing by mistake.
+EXAMPLE_ROW = [
+    "望江兰庭便利店", "91510100MA6CXXXX0X", "XS01", "", "郭家桥北街1号", "30.630000", "104.080000",
+    "张三", "13800138000", "李四", "028-85551234", "80", "1", "3", "", "08:00-22:00",
+    "4", "0", NO, NO, "1", "营业",
+]
+
+
+def export_filename() -> str:
+    return f"场所台账-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def template_filename() -> str:
+    return "场所导入模板.xlsx"
+
+
+def _cell_value(site: Site, column: Column) -> Any:
+    value = getattr(site, column.field)
+    if value is None or value == "":
+        return None
+    if column.kind == "category":
+        return value.name
+    if column.kind == "grid":
+        # "社区 网格": readable, and unique within a street (the import reads it back).
+        return str(value)
+    if column.kind == "boolean":
+        return YES if value else NO
+    if column.kind == "status":
+        return STATUS_LABELS.get(value, value)
+    if isinstance(value, Decimal):
+        return value.normalize() if value == value.to_integral_value() else value
+    return value
+
+
+def _data_sheet(workbook: Workbook, title: str):
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = REQUIRED_FONT if column.required else HEADER_FONT
+        cell.fill = HEADER_FILL
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def _save(workbook: Workbook) -> IO[bytes]:
+    target = tempfile.TemporaryFile()
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+def site_export_workbook(*, sites: QuerySet[Site]) -> IO[bytes]:
+    """An .xlsx of ``sites`` (already scoped and filtered), one row per site, as an open temporary file."""
+    workbook = Workbook(write_only=True)
+    sheet = _data_sheet(workbook, EXPORT_SHEET_TITLE)
+    for site in sites.select_related("category", "grid__community").iterator(chunk_size=2000):
+        sheet.append([_cell_value(site, column) for column in COLUMNS])
+    return _save(workbook)
+
+
+def site_import_template(*, user: User) -> IO[bytes]:
+    """An empty data sheet with the headers, and a sheet explaining each column with the user's grids and the categories."""
+    workbook = Workbook(write_only=True)
+    _data_sheet(workbook, EXPORT_SHEET_TITLE)
+    guide = workbook.create_sheet(_("Instructions"))
+    guide.column_dimensions["A"].width = 22
+    guide.column_dimensions["B"].width = 70
+    guide.column_dimensions["C"].width = 28
+
+    def heading(text: str) -> list:
+        cell = WriteOnlyCell(guide, value=text)
+        cell.font = HEADER_FONT
+        return [cell]
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def line(*values) -> list:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(guide, value=value)
+            cell.alignment = wrap
+            cells.append(cell)
+        return cells
+
+    guide.append(heading(_("How to fill in the first sheet")))
+    guide.append(line(_(
+        "One site per row below the header row. Columns in red are required. A row whose credit code is "
+        "already in the registry updates that site; without a credit code, a site with the same name and "
+        "address is updated; any other row creates a new site. A column left out keeps the current values."
+    )))
+    guide.append([])
+    guide.append(heading(_("Columns")))
+    notes = {
+        "credit_code": _("18 characters (GB 32100); leave empty for residential courtyards and buildings."),
+        "category": _("A category code or name from the list below."),
+        "grid": _("A grid code or name from the list below."),
+        "latitude": _("Decimal degrees, e.g. 30.630000."),
+        "longitude": _("Decimal degrees, e.g. 104.080000."),
+        "responsible_phone": _("A mobile number of 11 digits or a landline with its area code."),
+        "safety_contact_phone": _("A mobile number of 11 digits or a landline with its area code."),
+        "floor_area": _("Square metres."),
+        "capacity": _("Seats for diners, or beds, where the category counts them."),
+        "has_fire_alarm_system": _("是 (yes) or 否 (no)."),
+        "has_sprinklers": _("是 (yes) or 否 (no)."),
+        "status": _("营业, 停业 or 关闭 (operating, suspended or closed); empty means operating."),
+    }
+    for column in COLUMNS:
+        required = _("required") if column.required else _("optional")
+        guide.append(line(column.header, f"{required}. {notes.get(column.field, '')}".strip()))
+    guide.append([])
+    guide.append(heading(_("Example row")))
+    guide.append(line(*[column.header for column in COLUMNS]))
+    guide.append(line(*EXAMPLE_ROW))
+    guide.append([])
+    guide.append(heading(_("Categories")) + line(_("Code"), _("Name")))
+    for category in category_list():
+        guide.append(line("", category.code, category.name))
+    guide.append([])
+    guide.append(heading(_("Your grids")) + line(_("Code"), _("Name")))
+    for grid in grid_list(user=user):
+        guide.append(line("", grid.code, str(grid)))
+    return _save(workbook)
