@@ -4,42 +4,16 @@ Every list goes through the scope rules of ``accounts.selectors``, so the API
 answers the same question as the pages.
 """
 
-from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, routers, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
-from accounts.models import Community, FireStation, Grid, Street, User
-from accounts.selectors import NOTHING, community_list, grid_list, street_list, user_can_edit_registry
-
-
-def fire_station_list(*, user: User) -> QuerySet[FireStation]:
-    """Stations in the user's scope, with their covered grid ids loaded in one more query.
-
-    An admin sees every station, street staff the stations of their street, an
-    operator their own station, a grid worker the stations covering their grids.
-    """
-    if not user.is_authenticated or not user.is_active:
-        scope = NOTHING
-    elif user.is_admin:
-        scope = Q()
-    elif user.role == User.Role.STREET_STAFF and user.street_id:
-        scope = Q(street_id=user.street_id)
-    elif user.role == User.Role.STATION_OPERATOR and user.station_id:
-        scope = Q(pk=user.station_id)
-    elif user.role == User.Role.GRID_WORKER:
-        # A subquery rather than a join, so a station covering two of the worker's grids is listed once.
-        scope = Q(pk__in=FireStation.objects.filter(grids__workers=user.pk).values("pk"))
-    else:
-        scope = NOTHING
-    return (
-        FireStation.objects.filter(scope)
-        .prefetch_related(Prefetch("grids", queryset=Grid.objects.only("pk").order_by("code")))
-        .order_by("name")
-    )
+from accounts.models import Community, FireStation, Grid, Street
+from accounts.selectors import community_list, fire_station_list, grid_list, street_list, user_can_edit_registry
 
 
 class RegistryEditorOrReadOnly(permissions.BasePermission):
@@ -131,6 +105,9 @@ class AuthTokenViewSet(viewsets.GenericViewSet):
     # The credentials in the body are the authentication; a session cookie must not
     # make the request fail its CSRF check.
     authentication_classes: list = []
+    # Password guessing is slowed down per client address.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth-token"
     pagination_class = None
     filter_backends: list = []
 

@@ -4,9 +4,9 @@ Every selector of every app that returns territory-bound rows narrows them with
 ``grid_scope_q``, so a page and the API answer the same question the same way.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.models import Community, Grid, Street, User
+from accounts.models import Community, FireStation, Grid, Street, User
 
 NOTHING = Q(pk__in=[])
 
@@ -40,6 +40,32 @@ def community_list(*, user: User) -> QuerySet[Community]:
 
 def street_list(*, user: User) -> QuerySet[Street]:
     return Street.objects.filter(pk__in=community_list(user=user).values("street_id")).order_by("code")
+
+
+def fire_station_list(*, user: User) -> QuerySet[FireStation]:
+    """Stations in the user's scope, with their covered grid ids loaded in one more query.
+
+    An admin sees every station, street staff the stations of their street, an
+    operator their own station, a grid worker the stations covering their grids.
+    """
+    if not user.is_authenticated or not user.is_active:
+        scope = NOTHING
+    elif user.is_admin:
+        scope = Q()
+    elif user.role == User.Role.STREET_STAFF and user.street_id:
+        scope = Q(street_id=user.street_id)
+    elif user.role == User.Role.STATION_OPERATOR and user.station_id:
+        scope = Q(pk=user.station_id)
+    elif user.role == User.Role.GRID_WORKER:
+        # A subquery rather than a join, so a station covering two of the worker's grids is listed once.
+        scope = Q(pk__in=FireStation.objects.filter(grids__workers=user.pk).values("pk"))
+    else:
+        scope = NOTHING
+    return (
+        FireStation.objects.filter(scope)
+        .prefetch_related(Prefetch("grids", queryset=Grid.objects.only("pk").order_by("code")))
+        .order_by("name")
+    )
 
 
 def user_can_edit_registry(user: User) -> bool:

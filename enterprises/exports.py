@@ -23,18 +23,27 @@ from accounts.selectors import grid_list
 from .imports import COLUMNS, NO, STATUS_LABELS, YES, Column
 from .models import Site
 from .selectors import category_list
+from .validators import credit_code_check_character
 
 EXPORT_SHEET_TITLE = "场所台账"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FONT = Font(bold=True, color="C00000")
-# A site the template shows as an example; it lives on the instructions sheet, never
-# on the data sheet, so that an untouched template imports nothing by mistake.
-EXAMPLE_ROW = [
-    "望江兰庭便利店", "91510100MA6CXXXX0X", "XS01", "", "郭家桥北街1号", "30.630000", "104.080000",
-    "张三", "13800138000", "李四", "028-85551234", "80", "1", "3", "", "08:00-22:00",
-    "4", "0", NO, NO, "1", "营业",
-]
+
+
+def _example_row(*, grid_label: str) -> list[Any]:
+    """A site the template shows as an example. It lives on the instructions sheet, never on
+    the data sheet, so that an untouched template imports nothing by mistake."""
+    body = "91510100MA6CQ8B2X"
+    values = {
+        "name": "望江兰庭便利店", "credit_code": body + credit_code_check_character(body), "category": "XS01",
+        "grid": grid_label, "address": "郭家桥北街1号", "latitude": "30.630000", "longitude": "104.080000",
+        "responsible_person": "张三", "responsible_phone": "13800138000", "safety_contact": "李四",
+        "safety_contact_phone": "028-85551234", "floor_area": "80", "storeys": "1", "staff_count": "3",
+        "opening_hours": "08:00-22:00", "extinguisher_count": "4", "hydrant_count": "0",
+        "has_fire_alarm_system": NO, "has_sprinklers": NO, "exit_count": "1", "status": STATUS_LABELS[Site.Status.OPERATING],
+    }
+    return [values.get(column.field, "") for column in COLUMNS]
 
 
 def export_filename() -> str:
@@ -59,7 +68,8 @@ def _cell_value(site: Site, column: Column) -> Any:
     if column.kind == "status":
         return STATUS_LABELS.get(value, value)
     if isinstance(value, Decimal):
-        return value.normalize() if value == value.to_integral_value() else value
+        # Whole numbers as integers, so that 80.0 m² reads 80 in the sheet.
+        return int(value) if value == value.to_integral_value() else value
     return value
 
 
@@ -146,13 +156,14 @@ def site_import_template(*, user: User) -> IO[bytes]:
     guide.append([])
     guide.append(heading(_("Example row")))
     guide.append(line(*[column.header for column in COLUMNS]))
-    guide.append(line(*EXAMPLE_ROW))
+    grids = list(grid_list(user=user))
+    guide.append(line(*_example_row(grid_label=str(grids[0]) if grids else "")))
     guide.append([])
     guide.append(heading(_("Categories")) + line(_("Code"), _("Name")))
     for category in category_list():
         guide.append(line("", category.code, category.name))
     guide.append([])
     guide.append(heading(_("Your grids")) + line(_("Code"), _("Name")))
-    for grid in grid_list(user=user):
+    for grid in grids:
         guide.append(line("", grid.code, str(grid)))
     return _save(workbook)

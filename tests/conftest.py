@@ -2,6 +2,7 @@
 another community, the people who work them, street staff, a station and an admin."""
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import User
 from tests.factories import (
@@ -22,6 +23,12 @@ def _plain_http(settings):
     settings.CSRF_COOKIE_SECURE = False
     # Static files come from the finders, as in development; no collectstatic manifest needed.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (API throttles count in it)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -42,6 +42,29 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
+def _plain_http_server(django_db_setup):
+    """The live server builds its middleware once, when it starts: SecurityMiddleware reads
+    SECURE_SSL_REDIRECT then, before any per-test override, so plain HTTP must be the
+    setting from the server's start (the test server has no TLS)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(
+        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, STORAGES=storages
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_server, live_server):
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
