@@ -15,6 +15,8 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import Community, FireStation, Grid, Street, User
 
@@ -56,7 +58,7 @@ CATEGORY_COUNTS = {
     "GY01": 4, "GY02": 20, "GY03": 30,
     "WH01": 3, "WH02": 6, "WH03": 60, "WH04": 5,
     "GG01": 12, "GG02": 4, "GG03": 30, "GG04": 3,
-}
+}  # fmt: skip
 DEMO_SITE_COUNT = sum(CATEGORY_COUNTS.values())
 
 
@@ -91,26 +93,27 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
     "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万严覃戴莫孔向汤"
 )
-GIVEN_NAME_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国志文斌辉鹏飞宇浩俊凯琳雪梅婷丹欣怡晨阳佳琪思源涵轩嘉波海燕春秋菊德福康蓉川蜀"
-MOBILE_PREFIXES = [
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156",
-    "157", "158", "159", "166", "173", "176", "177", "180", "181", "182", "183", "185", "186", "187", "188",
-    "189", "191", "198", "199",
-]
-PLACE_WORDS = [
-    "望江", "锦江", "蓉城", "九眼桥", "郭家桥", "老成都", "天府", "锦官", "芙蓉", "府南", "合江", "竹林", "金沙",
-    "银杏", "顺兴", "福源", "鑫源", "宏达", "华兴", "永丰", "和盛", "家乐", "新南", "红瓦", "玉洁", "共和", "锦绣",
-    "安居", "祥和", "吉祥", "兴隆", "巴蜀", "蜀香", "川西", "南门", "水津", "一品", "百味", "好邻居", "优品",
-]
-FOOD_WORDS = ["川味", "蜀香", "老成都", "巴蜀", "蓉城", "锦里", "九眼桥", "望江", "好吃", "百味", "老街", "乡村"]
-FAMILY_WORDS = ["嬢嬢", "婆婆", "师傅", "老幺", "二哥", "大姐", "幺妹"]
-COURTYARD_SUFFIXES = ["兰庭", "花园", "小区", "苑", "家园", "雅居", "新村", "公寓", "华庭", "锦苑", "嘉园", "雅苑", "名苑", "大院"]
-WORK_UNITS = ["电信", "供电局", "水文站", "川大", "省建", "邮电", "交通厅", "粮食局", "机械厂", "纺织厂", "印刷厂", "园林局", "气象局"]
-DAYTIME_HOURS = ["08:30-21:30", "09:00-22:00", "08:00-22:00", "07:30-21:00", "09:30-21:00"]
-FOOD_HOURS = ["10:00-22:00", "11:00-14:00，17:00-22:00", "07:00-14:00", "10:30-23:00", "17:00-02:00", "06:30-21:00"]
-NIGHT_HOURS = ["14:00-02:00", "19:00-03:00", "13:00-01:00", "18:00-02:00"]
-OFFICE_HOURS = ["09:00-18:00", "08:30-17:30", "09:00-17:30"]
-ROUND_THE_CLOCK = ["24小时"]
+GIVEN_NAME_CHARS = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红建国志文斌辉鹏飞宇浩俊凯琳雪梅婷丹欣怡晨阳"
+    "佳琪思源涵轩嘉波海燕春秋菊德福康蓉川蜀"
+)
+MOBILE_PREFIXES = (
+    "130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 173 176 177 180 181 182 183 185 186 "
+    "187 188 189 191 198 199"
+).split()
+PLACE_WORDS = (
+    "望江 锦江 蓉城 九眼桥 郭家桥 老成都 天府 锦官 芙蓉 府南 合江 竹林 金沙 银杏 顺兴 福源 鑫源 宏达 华兴 永丰 "
+    "和盛 家乐 新南 红瓦 玉洁 共和 锦绣 安居 祥和 吉祥 兴隆 巴蜀 蜀香 川西 南门 水津 一品 百味 好邻居 优品"
+).split()
+FOOD_WORDS = "川味 蜀香 老成都 巴蜀 蓉城 锦里 九眼桥 望江 好吃 百味 老街 乡村".split()
+FAMILY_WORDS = "嬢嬢 婆婆 师傅 老幺 二哥 大姐 幺妹".split()
+COURTYARD_SUFFIXES = "兰庭 花园 小区 苑 家园 雅居 新村 公寓 华庭 锦苑 嘉园 雅苑 名苑 大院".split()
+WORK_UNITS = "电信 供电局 水文站 川大 省建 邮电 交通厅 粮食局 机械厂 纺织厂 印刷厂 园林局 气象局".split()
+DAYTIME_HOURS = ("08:30-21:30", "09:00-22:00", "08:00-22:00", "07:30-21:00", "09:30-21:00")
+FOOD_HOURS = ("10:00-22:00", "11:00-14:00，17:00-22:00", "07:00-14:00", "10:30-23:00", "17:00-02:00", "06:30-21:00")
+NIGHT_HOURS = ("14:00-02:00", "19:00-03:00", "13:00-01:00", "18:00-02:00")
+OFFICE_HOURS = ("09:00-18:00", "08:30-17:30", "09:00-17:30")
+ROUND_THE_CLOCK = ("24小时",)
 FACILITY_NOTES = [
     "灭火器设置在收银台旁，每月检查一次压力。",
     "厨房安装燃气泄漏报警装置和自动切断阀。",
@@ -135,7 +138,7 @@ class Profile:
     storeys: tuple[int, int] = (1, 2)
     staff: tuple[int, int] | None = (2, 10)
     capacity: tuple[int, int] | None = None
-    hours: tuple[str, ...] = tuple(DAYTIME_HOURS)
+    hours: tuple[str, ...] = DAYTIME_HOURS
     alarm: float = 0.05
     sprinklers: float = 0.02
     # Floor area per indoor hydrant; None where small units have none.
@@ -145,44 +148,169 @@ class Profile:
     residential: bool = False
 
 
+def profile(kinds: str, **options: Any) -> Profile:
+    return Profile(tuple(kinds.split()), **options)
+
+
+COMPANY = (("91", 1),)
+PUBLIC_BODY = (("12", 1),)
+NO_CODE: tuple[tuple[str, int], ...] = ()
+
 PROFILES: dict[str, Profile] = {
-    "XS01": Profile(("便利店", "五金店", "百货店", "烟酒店", "水果店", "文具店", "副食店", "茶叶店", "服装店", "眼镜店", "花店", "药房", "母婴店", "干杂店"), area=(15, 280)),
-    "XS02": Profile(("小面馆", "冒菜", "串串香", "川菜馆", "饺子馆", "钵钵鸡", "烧烤", "豆花饭", "甜水面", "抄手店", "中餐馆", "兔头店", "肥肠粉", "火锅店"), pattern="food", area=(20, 180), capacity=(8, 96), hours=tuple(FOOD_HOURS)),
-    "XS03": Profile(("宾馆", "旅馆", "客栈", "招待所", "青年旅舍", "快捷酒店"), area=(150, 900), storeys=(2, 6), capacity=(8, 48), hours=tuple(ROUND_THE_CLOCK), alarm=0.3, sprinklers=0.2),
-    "XS04": Profile(("KTV", "歌舞厅", "练歌房", "酒吧", "清吧"), area=(60, 195), capacity=None, hours=tuple(NIGHT_HOURS), alarm=0.3, sprinklers=0.2),
-    "XS05": Profile(("足浴店", "美容院", "网吧", "健身房", "瑜伽馆", "棋牌室", "茶楼", "美发店", "推拿馆", "桌球室"), area=(30, 195), hours=tuple(DAYTIME_HOURS + NIGHT_HOURS), alarm=0.1),
-    "XS06": Profile(("诊所", "口腔诊所", "中医诊所", "社区养老服务站", "日间照料中心", "康复理疗所"), area=(40, 400), capacity=(0, 28), code_types=(("92", 3), ("91", 3), ("52", 4)), alarm=0.2),
-    "XS07": Profile(("幼儿园", "托育中心", "培训学校", "艺术培训中心", "英语培训中心", "托管中心"), area=(80, 600), storeys=(1, 3), staff=(4, 40), code_types=(("52", 8), ("91", 2)), alarm=0.3),
-    "XS08": Profile(("印刷厂", "服装加工厂", "木器加工厂", "食品加工坊", "广告制作部", "汽车修理厂", "家具作坊"), area=(100, 800), staff=(3, 48), hours=tuple(OFFICE_HOURS), code_types=(("92", 5), ("91", 5))),
-    "XS09": Profile(("烟花爆竹销售点", "油漆涂料店", "液化气销售点", "化工商店", "酒精销售部"), area=(15, 95), staff=(1, 4)),
-    "RM01": Profile(("超市", "购物中心", "生活超市", "百货商场"), area=(400, 8000), storeys=(1, 4), staff=(10, 120), alarm=0.9, sprinklers=0.8, hydrant_area=400, code_types=(("91", 1),)),
-    "RM02": Profile(("大酒店", "宾馆", "酒店", "国际酒店", "商务酒店"), area=(1500, 20000), storeys=(5, 24), staff=(15, 200), capacity=(60, 400), hours=tuple(ROUND_THE_CLOCK), alarm=0.95, sprinklers=0.9, hydrant_area=500, code_types=(("91", 1),)),
-    "RM03": Profile(("酒楼", "老火锅", "大酒家", "宴会厅", "中餐厅", "海鲜酒楼"), pattern="food", area=(300, 2000), storeys=(1, 3), staff=(15, 80), capacity=(110, 600), hours=tuple(FOOD_HOURS), alarm=0.7, sprinklers=0.6, hydrant_area=400, code_types=(("91", 1),)),
-    "RM04": Profile(("KTV", "影城", "剧场", "娱乐会所", "电竞馆"), area=(250, 3000), storeys=(1, 3), staff=(8, 60), hours=tuple(NIGHT_HOURS), alarm=0.9, sprinklers=0.85, hydrant_area=400, code_types=(("91", 1),)),
-    "RM05": Profile(("医院", "社区卫生服务中心", "中医医院", "妇幼保健院"), pattern="institution", area=(2000, 40000), storeys=(3, 16), staff=(40, 800), capacity=(20, 500), hours=tuple(ROUND_THE_CLOCK), alarm=1.0, sprinklers=0.9, hydrant_area=600, code_types=(("12", 7), ("52", 3))),
-    "RM06": Profile(("养老院", "颐养中心", "社区养老服务中心", "老年公寓"), area=(600, 6000), storeys=(2, 8), staff=(10, 80), capacity=(31, 200), hours=tuple(ROUND_THE_CLOCK), alarm=0.9, sprinklers=0.7, hydrant_area=500, code_types=(("52", 7), ("91", 3))),
-    "RM07": Profile(("小学", "中学", "职业学校", "实验学校"), pattern="institution", area=(5000, 40000), storeys=(3, 6), staff=(50, 200), hours=("07:30-17:30",), alarm=0.8, sprinklers=0.3, hydrant_area=800, code_types=(("12", 8), ("52", 2))),
-    "RM08": Profile(("幼儿园", "托儿所", "育婴中心"), area=(600, 3000), storeys=(2, 3), staff=(10, 40), hours=("07:30-18:00",), alarm=0.7, sprinklers=0.3, hydrant_area=600, code_types=(("12", 4), ("52", 6))),
-    "RM09": Profile(("文化活动中心", "图书馆", "体育馆", "展览馆", "游泳馆"), pattern="institution", area=(1000, 12000), storeys=(1, 5), staff=(5, 60), hours=("09:00-21:00",), alarm=0.9, sprinklers=0.7, hydrant_area=600, code_types=(("12", 1),)),
-    "RM10": Profile(("观音寺", "天主堂", "福音堂", "文殊庵"), pattern="institution", area=(300, 4000), staff=(2, 20), hours=("08:00-17:00",), alarm=0.4, hydrant_area=800, code_types=()),
-    "RM11": Profile(("广场", "天地", "中心", "汇"), area=(20000, 120000), storeys=(4, 8), staff=(100, 800), hours=("10:00-22:00",), alarm=1.0, sprinklers=1.0, hydrant_area=800, code_types=(("91", 1),)),
-    "RM12": Profile(("大厦", "写字楼", "商务中心", "国际中心", "金融中心"), area=(8000, 60000), storeys=(12, 40), staff=(50, 1500), hours=tuple(OFFICE_HOURS), alarm=1.0, sprinklers=0.95, hydrant_area=800, code_types=(("91", 1),)),
-    "ZZ01": Profile((), pattern="courtyard", area=(2000, 30000), storeys=(5, 9), staff=None, hours=(), alarm=0.05, hydrant_area=1500, code_types=(), residential=True),
-    "ZZ02": Profile((), pattern="building", area=(8000, 30000), storeys=(18, 33), staff=None, hours=(), alarm=0.8, sprinklers=0.3, hydrant_area=800, code_types=(), residential=True),
-    "ZZ03": Profile((), pattern="rental", area=(40, 300), storeys=(2, 7), staff=None, hours=(), alarm=0.02, code_types=(), residential=True),
-    "ZZ04": Profile((), pattern="charging", area=(30, 300), storeys=(1, 1), staff=None, hours=tuple(ROUND_THE_CLOCK), alarm=0.2, sprinklers=0.3, code_types=(), residential=True),
-    "GY01": Profile(("机械有限公司", "电子科技有限公司", "食品有限公司", "印务有限公司", "制药有限公司"), area=(2000, 20000), storeys=(1, 5), staff=(51, 400), hours=tuple(OFFICE_HOURS), alarm=0.8, sprinklers=0.6, hydrant_area=600, code_types=(("91", 1),)),
-    "GY02": Profile(("仓储有限公司", "物流配送站", "快递驿站", "仓库", "物流有限公司"), area=(200, 8000), staff=(3, 60), hours=tuple(DAYTIME_HOURS), alarm=0.5, sprinklers=0.4, hydrant_area=600, code_types=(("91", 8), ("92", 2))),
-    "GY03": Profile((), pattern="parking", area=(1000, 15000), storeys=(1, 2), staff=(1, 6), hours=tuple(ROUND_THE_CLOCK), alarm=0.7, sprinklers=0.8, hydrant_area=800, code_types=()),
-    "WH01": Profile(("加油站", "加气站", "充电站"), area=(300, 2000), staff=(6, 20), hours=tuple(ROUND_THE_CLOCK), alarm=0.5, hydrant_area=None, code_types=(("91", 1),)),
-    "WH02": Profile(("燃气供应站", "液化气供应点", "瓶装燃气配送站"), area=(30, 300), staff=(2, 12), alarm=0.3, code_types=(("91", 7), ("92", 3))),
-    "WH03": Profile(("中餐厅", "火锅店", "职工食堂", "餐馆", "烤鱼店", "蒸菜馆"), pattern="food", area=(80, 800), staff=(4, 40), capacity=(30, 300), hours=tuple(FOOD_HOURS), alarm=0.3, sprinklers=0.2, hydrant_area=500, code_types=(("91", 5), ("92", 5))),
-    "WH04": Profile(("化工有限公司", "化学试剂经营部", "危险化学品经营部"), area=(30, 500), staff=(2, 20), hours=tuple(OFFICE_HOURS), alarm=0.4, code_types=(("91", 1),)),
-    "GG01": Profile(("住宅项目", "老旧小区改造工程", "商业综合楼项目", "市政道路改造工程", "学校扩建工程"), pattern="project", area=(3000, 60000), storeys=(1, 30), staff=(30, 300), hours=("07:00-19:00",), alarm=0.0, sprinklers=0.0, code_types=(("91", 1),)),
-    "GG02": Profile(("农贸市场", "菜市场", "集贸市场"), area=(800, 5000), storeys=(1, 2), staff=(10, 60), hours=("06:30-19:30",), alarm=0.5, sprinklers=0.3, hydrant_area=600, code_types=(("91", 1),)),
-    "GG03": Profile(("党群服务中心", "派出所", "税务所", "卫生监督所", "市场监管所", "社区服务中心"), pattern="institution", area=(500, 8000), storeys=(2, 8), staff=(8, 120), hours=tuple(OFFICE_HOURS), alarm=0.8, sprinklers=0.4, hydrant_area=800, code_types=(("11", 5), ("12", 5))),
-    "GG04": Profile(("会馆旧址", "故居", "祠堂", "古戏台"), pattern="institution", area=(200, 3000), storeys=(1, 2), staff=(1, 10), hours=("09:00-17:00",), alarm=0.6, code_types=()),
-}
+    "XS01": profile(
+        "便利店 五金店 百货店 烟酒店 水果店 文具店 副食店 茶叶店 服装店 眼镜店 花店 药房 母婴店 干杂店", area=(15, 280)
+    ),
+    "XS02": profile(
+        "小面馆 冒菜 串串香 川菜馆 饺子馆 钵钵鸡 烧烤 豆花饭 甜水面 抄手店 中餐馆 兔头店 肥肠粉 火锅店",
+        pattern="food", area=(20, 180), capacity=(8, 96), hours=FOOD_HOURS,
+    ),
+    "XS03": profile(
+        "宾馆 旅馆 客栈 招待所 青年旅舍 快捷酒店",
+        area=(150, 900), storeys=(2, 6), capacity=(8, 48), hours=ROUND_THE_CLOCK, alarm=0.3, sprinklers=0.2,
+    ),
+    "XS04": profile("KTV 歌舞厅 练歌房 酒吧 清吧", area=(60, 195), hours=NIGHT_HOURS, alarm=0.3, sprinklers=0.2),
+    "XS05": profile(
+        "足浴店 美容院 网吧 健身房 瑜伽馆 棋牌室 茶楼 美发店 推拿馆 桌球室",
+        area=(30, 195), hours=DAYTIME_HOURS + NIGHT_HOURS, alarm=0.1,
+    ),
+    "XS06": profile(
+        "诊所 口腔诊所 中医诊所 社区养老服务站 日间照料中心 康复理疗所",
+        area=(40, 400), capacity=(0, 28), alarm=0.2, code_types=(("92", 3), ("91", 3), ("52", 4)),
+    ),
+    "XS07": profile(
+        "幼儿园 托育中心 培训学校 艺术培训中心 英语培训中心 托管中心",
+        area=(80, 600), storeys=(1, 3), staff=(4, 40), alarm=0.3, code_types=(("52", 8), ("91", 2)),
+    ),
+    "XS08": profile(
+        "印刷厂 服装加工厂 木器加工厂 食品加工坊 广告制作部 汽车修理厂 家具作坊",
+        area=(100, 800), staff=(3, 48), hours=OFFICE_HOURS, code_types=(("92", 5), ("91", 5)),
+    ),
+    "XS09": profile("烟花爆竹销售点 油漆涂料店 液化气销售点 化工商店 酒精销售部", area=(15, 95), staff=(1, 4)),
+    "RM01": profile(
+        "超市 购物中心 生活超市 百货商场",
+        area=(400, 8000), storeys=(1, 4), staff=(10, 120), alarm=0.9, sprinklers=0.8, hydrant_area=400, code_types=COMPANY,
+    ),
+    "RM02": profile(
+        "大酒店 宾馆 酒店 国际酒店 商务酒店",
+        area=(1500, 20000), storeys=(5, 24), staff=(15, 200), capacity=(60, 400), hours=ROUND_THE_CLOCK,
+        alarm=0.95, sprinklers=0.9, hydrant_area=500, code_types=COMPANY,
+    ),
+    "RM03": profile(
+        "酒楼 老火锅 大酒家 宴会厅 中餐厅 海鲜酒楼",
+        pattern="food", area=(300, 2000), storeys=(1, 3), staff=(15, 80), capacity=(110, 600), hours=FOOD_HOURS,
+        alarm=0.7, sprinklers=0.6, hydrant_area=400, code_types=COMPANY,
+    ),
+    "RM04": profile(
+        "KTV 影城 剧场 娱乐会所 电竞馆",
+        area=(250, 3000), storeys=(1, 3), staff=(8, 60), hours=NIGHT_HOURS,
+        alarm=0.9, sprinklers=0.85, hydrant_area=400, code_types=COMPANY,
+    ),
+    "RM05": profile(
+        "医院 社区卫生服务中心 中医医院 妇幼保健院",
+        pattern="institution", area=(2000, 40000), storeys=(3, 16), staff=(40, 800), capacity=(20, 500),
+        hours=ROUND_THE_CLOCK, alarm=1.0, sprinklers=0.9, hydrant_area=600, code_types=(("12", 7), ("52", 3)),
+    ),
+    "RM06": profile(
+        "养老院 颐养中心 社区养老服务中心 老年公寓",
+        area=(600, 6000), storeys=(2, 8), staff=(10, 80), capacity=(31, 200), hours=ROUND_THE_CLOCK,
+        alarm=0.9, sprinklers=0.7, hydrant_area=500, code_types=(("52", 7), ("91", 3)),
+    ),
+    "RM07": profile(
+        "小学 中学 职业学校 实验学校",
+        pattern="institution", area=(5000, 40000), storeys=(3, 6), staff=(50, 200), hours=("07:30-17:30",),
+        alarm=0.8, sprinklers=0.3, hydrant_area=800, code_types=(("12", 8), ("52", 2)),
+    ),
+    "RM08": profile(
+        "幼儿园 托儿所 育婴中心",
+        area=(600, 3000), storeys=(2, 3), staff=(10, 40), hours=("07:30-18:00",),
+        alarm=0.7, sprinklers=0.3, hydrant_area=600, code_types=(("12", 4), ("52", 6)),
+    ),
+    "RM09": profile(
+        "文化活动中心 图书馆 体育馆 展览馆 游泳馆",
+        pattern="institution", area=(1000, 12000), storeys=(1, 5), staff=(5, 60), hours=("09:00-21:00",),
+        alarm=0.9, sprinklers=0.7, hydrant_area=600, code_types=PUBLIC_BODY,
+    ),
+    "RM10": profile(
+        "观音寺 天主堂 福音堂 文殊庵",
+        pattern="institution", area=(300, 4000), staff=(2, 20), hours=("08:00-17:00",),
+        alarm=0.4, hydrant_area=800, code_types=NO_CODE,
+    ),
+    "RM11": profile(
+        "广场 天地 中心 汇",
+        area=(20000, 120000), storeys=(4, 8), staff=(100, 800), hours=("10:00-22:00",),
+        alarm=1.0, sprinklers=1.0, hydrant_area=800, code_types=COMPANY,
+    ),
+    "RM12": profile(
+        "大厦 写字楼 商务中心 国际中心 金融中心",
+        area=(8000, 60000), storeys=(12, 40), staff=(50, 1500), hours=OFFICE_HOURS,
+        alarm=1.0, sprinklers=0.95, hydrant_area=800, code_types=COMPANY,
+    ),
+    "ZZ01": profile(
+        "", pattern="courtyard", area=(2000, 30000), storeys=(5, 9), staff=None, hours=(),
+        hydrant_area=1500, code_types=NO_CODE, residential=True,
+    ),
+    "ZZ02": profile(
+        "", pattern="building", area=(8000, 30000), storeys=(18, 33), staff=None, hours=(),
+        alarm=0.8, sprinklers=0.3, hydrant_area=800, code_types=NO_CODE, residential=True,
+    ),
+    "ZZ03": profile(
+        "", pattern="rental", area=(40, 300), storeys=(2, 7), staff=None, hours=(),
+        alarm=0.02, code_types=NO_CODE, residential=True,
+    ),
+    "ZZ04": profile(
+        "", pattern="charging", area=(30, 300), storeys=(1, 1), staff=None, hours=ROUND_THE_CLOCK,
+        alarm=0.2, sprinklers=0.3, code_types=NO_CODE, residential=True,
+    ),
+    "GY01": profile(
+        "机械有限公司 电子科技有限公司 食品有限公司 印务有限公司 制药有限公司",
+        area=(2000, 20000), storeys=(1, 5), staff=(51, 400), hours=OFFICE_HOURS,
+        alarm=0.8, sprinklers=0.6, hydrant_area=600, code_types=COMPANY,
+    ),
+    "GY02": profile(
+        "仓储有限公司 物流配送站 快递驿站 仓库 物流有限公司",
+        area=(200, 8000), staff=(3, 60), alarm=0.5, sprinklers=0.4, hydrant_area=600, code_types=(("91", 8), ("92", 2)),
+    ),
+    "GY03": profile(
+        "", pattern="parking", area=(1000, 15000), storeys=(1, 2), staff=(1, 6), hours=ROUND_THE_CLOCK,
+        alarm=0.7, sprinklers=0.8, hydrant_area=800, code_types=NO_CODE,
+    ),
+    "WH01": profile(
+        "加油站 加气站 充电站", area=(300, 2000), staff=(6, 20), hours=ROUND_THE_CLOCK, alarm=0.5, code_types=COMPANY
+    ),
+    "WH02": profile(
+        "燃气供应站 液化气供应点 瓶装燃气配送站", area=(30, 300), staff=(2, 12), alarm=0.3, code_types=(("91", 7), ("92", 3))
+    ),
+    "WH03": profile(
+        "中餐厅 火锅店 职工食堂 餐馆 烤鱼店 蒸菜馆",
+        pattern="food", area=(80, 800), staff=(4, 40), capacity=(30, 300), hours=FOOD_HOURS,
+        alarm=0.3, sprinklers=0.2, hydrant_area=500, code_types=(("91", 5), ("92", 5)),
+    ),
+    "WH04": profile(
+        "化工有限公司 化学试剂经营部 危险化学品经营部",
+        area=(30, 500), staff=(2, 20), hours=OFFICE_HOURS, alarm=0.4, code_types=COMPANY,
+    ),
+    "GG01": profile(
+        "住宅项目 老旧小区改造工程 商业综合楼项目 市政道路改造工程 学校扩建工程",
+        pattern="project", area=(3000, 60000), storeys=(1, 30), staff=(30, 300), hours=("07:00-19:00",),
+        alarm=0.0, sprinklers=0.0, code_types=COMPANY,
+    ),
+    "GG02": profile(
+        "农贸市场 菜市场 集贸市场",
+        area=(800, 5000), storeys=(1, 2), staff=(10, 60), hours=("06:30-19:30",),
+        alarm=0.5, sprinklers=0.3, hydrant_area=600, code_types=COMPANY,
+    ),
+    "GG03": profile(
+        "党群服务中心 派出所 税务所 卫生监督所 市场监管所 社区服务中心",
+        pattern="institution", area=(500, 8000), storeys=(2, 8), staff=(8, 120), hours=OFFICE_HOURS,
+        alarm=0.8, sprinklers=0.4, hydrant_area=800, code_types=(("11", 5), ("12", 5)),
+    ),
+    "GG04": profile(
+        "会馆旧址 故居 祠堂 古戏台",
+        pattern="institution", area=(200, 3000), storeys=(1, 2), staff=(1, 10), hours=("09:00-17:00",),
+        alarm=0.6, code_types=NO_CODE,
+    ),
+}  # fmt: skip
+
 
 # GB 11714-1997: the organisation code's check digit (9th character) over its first 8.
 ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
@@ -200,7 +328,8 @@ def org_code(index: int) -> str:
         value, digit = divmod(value, 31)
         chars.append(CREDIT_CODE_CHARSET[digit])
     body = "".join(reversed(chars))
-    total = sum((int(char) if char.isdigit() else ord(char) - 55) * weight for char, weight in zip(body, ORG_CODE_WEIGHTS))
+    values = [int(char) if char.isdigit() else ord(char) - 55 for char in body]
+    total = sum(value * weight for value, weight in zip(values, ORG_CODE_WEIGHTS, strict=True))
     check = 11 - total % 11
     return body + {10: "X", 11: "0"}.get(check, str(check))
 
@@ -272,17 +401,18 @@ class SiteGenerator:
         road, low, high = self.rng.choice(place.segments)
         return road, self.rng.randint(low, high)
 
-    def address(self, place: GridPlace) -> str:
+    def address(self, place: GridPlace) -> tuple[str, str]:
+        """A street address in the grid, and its road."""
         road, number = self.house_number(place)
         roll = self.rng.random()
         if roll < 0.2:
-            return f"{road}{number}号附{self.rng.randint(1, 12)}号"
+            return f"{road}{number}号附{self.rng.randint(1, 12)}号", road
         if roll < 0.3:
-            return f"{road}{number}号{self.rng.randint(1, 3)}楼"
-        return f"{road}{number}号"
+            return f"{road}{number}号{self.rng.randint(1, 3)}楼", road
+        return f"{road}{number}号", road
 
     def courtyard(self, place: GridPlace) -> tuple[str, str]:
-        """A courtyard of the grid, new or (for its buildings, rentals, garages) already named."""
+        """A new courtyard of the grid: its name and address."""
         road, number = self.house_number(place)
         roll = self.rng.random()
         if roll < 0.2:
@@ -294,12 +424,13 @@ class SiteGenerator:
         return name, f"{road}{number}号"
 
     def existing_courtyard(self, place: GridPlace) -> tuple[str, str]:
+        """The courtyard a building, rental or garage belongs to: mostly one generated before."""
         if place.courtyards and self.rng.random() < 0.85:
             return self.rng.choice(place.courtyards)
         return self.courtyard(place)
 
     # Names.
-    def shop_name(self, profile: Profile, place: GridPlace) -> str:
+    def shop_name(self, profile: Profile) -> str:
         kind = self.rng.choice(profile.kinds)
         if profile.pattern == "food" and self.rng.random() < 0.45:
             surname = self.rng.choice(SURNAMES)
@@ -309,15 +440,18 @@ class SiteGenerator:
         words = FOOD_WORDS if profile.pattern == "food" else PLACE_WORDS
         return f"{self.rng.choice(words)}{kind}"
 
-    def unique_name(self, name: str, place: GridPlace) -> str:
+    def unique_name(self, name: str, road: str) -> str:
         """Chains have branches: a name already used gets its road, as shop signs do."""
         if name in self.used_names:
-            road, _number = self.house_number(place)
             name = f"{name}（{road}店）"
         self.used_names.add(name)
         return name
 
-    def name_and_address(self, code: str, profile: Profile, place: GridPlace) -> tuple[str, str]:
+    def named_at_address(self, name: str, place: GridPlace) -> tuple[str, str]:
+        address, road = self.address(place)
+        return self.unique_name(name, road), address
+
+    def name_and_address(self, profile: Profile, place: GridPlace) -> tuple[str, str]:
         pattern = profile.pattern
         if pattern == "courtyard":
             return self.courtyard(place)
@@ -327,7 +461,12 @@ class SiteGenerator:
             return f"{name}{building}栋", f"{address}{building}栋"
         if pattern == "rental":
             name, address = self.existing_courtyard(place)
-            building, unit, floor, room = (self.rng.randint(1, 8), self.rng.randint(1, 3), self.rng.randint(1, 7), self.rng.randint(1, 4))
+            building, unit, floor, room = (
+                self.rng.randint(1, 8),
+                self.rng.randint(1, 3),
+                self.rng.randint(1, 7),
+                self.rng.randint(1, 4),
+            )
             return f"{name}{building}栋{unit}单元出租房屋", f"{address}{building}栋{unit}单元{floor}0{room}号"
         if pattern == "charging":
             name, address = self.existing_courtyard(place)
@@ -336,30 +475,29 @@ class SiteGenerator:
             if self.rng.random() < 0.7:
                 name, address = self.existing_courtyard(place)
                 return f"{name}地下停车场", address
-            return f"{self.rng.choice(PLACE_WORDS)}人防工程", self.address(place)
+            return f"{self.rng.choice(PLACE_WORDS)}人防工程", self.address(place)[0]
         if pattern == "institution":
-            prefix = self.rng.choice(PLACE_WORDS[:16])
-            return self.unique_name(f"{prefix}{self.rng.choice(profile.kinds)}", place), self.address(place)
+            return self.named_at_address(f"{self.rng.choice(PLACE_WORDS[:16])}{self.rng.choice(profile.kinds)}", place)
         if pattern == "project":
-            return self.unique_name(f"{self.rng.choice(PLACE_WORDS)}{self.rng.choice(profile.kinds)}工地", place), self.address(place)
-        return self.unique_name(self.shop_name(profile, place), place), self.address(place)
+            return self.named_at_address(f"{self.rng.choice(PLACE_WORDS)}{self.rng.choice(profile.kinds)}工地", place)
+        return self.named_at_address(self.shop_name(profile), place)
 
     def site(self, index: int, code: str) -> dict[str, Any]:
         """One site file's field values, with ``grid`` and ``category`` given by code."""
         rng = self.rng
         profile = PROFILES[code]
         place = rng.choices(self.places, weights=self.grid_weights)[0]
-        name, address = self.name_and_address(code, profile, place)
+        name, address = self.name_and_address(profile, place)
         # Without a credit code a site is known by name and address, so those must not repeat.
         if not profile.code_types:
             while (name, address) in self.used_name_addresses:
-                name, address = self.name_and_address(code, profile, place)
+                name, address = self.name_and_address(profile, place)
             self.used_name_addresses.add((name, address))
             if profile.pattern == "courtyard":
                 place.courtyards.append((name, address))
-            code_value = ""
+            code_value = None
         else:
-            kinds, weights = zip(*profile.code_types)
+            kinds, weights = zip(*profile.code_types, strict=True)
             code_value = credit_code(index, rng.choices(kinds, weights=weights)[0])
 
         area = round(rng.uniform(*profile.area), 1)
@@ -447,7 +585,7 @@ def _categories() -> dict[str, Category]:
     categories = {category.code: category for category in Category.objects.all()}
     missing = sorted(set(CATEGORY_COUNTS) - set(categories))
     if missing:
-        raise DemoSeedError(f"Categories {', '.join(missing)} are missing; run `manage.py migrate` first.")
+        raise DemoSeedError(_("Categories %(codes)s are missing; run `manage.py migrate` first.") % {"codes": ", ".join(missing)})
     return categories
 
 
@@ -500,7 +638,6 @@ class SeedResult:
     created: dict[str, int]
     # Users this run created; the others existed before and may have another password now.
     created_usernames: list[str]
-    skipped: bool = False
 
     @property
     def anything_created(self) -> bool:
@@ -571,8 +708,8 @@ def seed_demo() -> SeedResult:
     created["users"] = len(created_usernames)
 
     rows = demo_site_rows()
-    taken_codes = set(Site.objects.exclude(credit_code="").values_list("credit_code", flat=True))
-    taken_places = set(Site.objects.filter(credit_code="").values_list("name", "address"))
+    taken_codes = set(Site.objects.filter(credit_code__gt="").values_list("credit_code", flat=True))
+    taken_places = set(Site.objects.filter(Q(credit_code__isnull=True) | Q(credit_code="")).values_list("name", "address"))
     missing = [
         row
         for row in rows
@@ -600,10 +737,10 @@ def generate_sites(count: int, *, start: int, batch_size: int = BATCH_SIZE, reco
     grids = _demo_grids()
     places = [place for place in grid_places() if place.code in grids]
     if not places:
-        raise DemoSeedError("The demo street has no grids yet; run `manage.py seed_demo` first.")
+        raise DemoSeedError(_("The demo street has no grids yet; run `manage.py seed_demo` first."))
     rng = random.Random(f"{SEED}:{start}")
     generator = SiteGenerator(rng, places)
-    codes, weights = zip(*CATEGORY_COUNTS.items())
+    codes, weights = zip(*CATEGORY_COUNTS.items(), strict=True)
     # Synthetic sites may repeat a name and address; only the credit code is unique.
     generator.used_name_addresses = _NeverUsed()
     generator.used_names = _NeverUsed()

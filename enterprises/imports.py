@@ -18,12 +18,12 @@ import datetime
 import io
 import uuid
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,8 +38,7 @@ from accounts.selectors import grid_list, grid_scope_q, user_can_edit_registry
 from riskplatform.exceptions import ApplicationError, PermissionDeniedError
 
 from .models import Category, Site, SiteChange, SiteImport
-from .services import SITE_FIELDS, _apply, _normalize, site_check_rules
-from .validators import normalize_credit_code
+from .services import _apply, _normalize, site_check_rules
 
 # 20,000 rows of 22 columns take about 3 MB as .xlsx and 5 MB as .csv.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -144,11 +143,13 @@ def read_sheet(*, content: bytes, name: str) -> Sheet:
 
 def _xlsx_rows(content: bytes):
     if content.startswith(XLS_SIGNATURE):
-        raise ApplicationError(_("This is an old Excel workbook (.xls) named .xlsx; save it as .xlsx in Excel or WPS and upload it again."))
+        raise ApplicationError(
+            _("This is an old Excel workbook (.xls) named .xlsx; save it as .xlsx in Excel or WPS and upload it again.")
+        )
     if not content.startswith(XLSX_SIGNATURE):
-        raise ApplicationError(_("This file is not an Excel workbook although its name ends in .xlsx; upload an .xlsx or .csv file."))
-    import openpyxl
-
+        raise ApplicationError(
+            _("This file is not an Excel workbook although its name ends in .xlsx; upload an .xlsx or .csv file.")
+        )
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; the data is still read.
@@ -166,7 +167,10 @@ def _xlsx_rows(content: bytes):
         # The size recorded in the file may be wrong (some tools write A1); read the rows as they are.
         worksheet.reset_dimensions()
         yield from enumerate(worksheet.iter_rows(values_only=True), start=1)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except ApplicationError:
+        raise
+    except Exception as error:
+        # The rows are parsed as they are read, so damage deep in the sheet shows only here.
         raise ApplicationError(
             _("The workbook is damaged and cannot be read; open it in Excel or WPS, save it again as .xlsx and upload it.")
         ) from error
@@ -182,7 +186,9 @@ def _decode(content: bytes) -> str:
         encodings = ["utf-16"]
     else:
         if b"\x00" in content[:4096]:
-            raise ApplicationError(_("This file is not a CSV text file although its name ends in .csv; upload an .xlsx or .csv file."))
+            raise ApplicationError(
+                _("This file is not a CSV text file although its name ends in .csv; upload an .xlsx or .csv file.")
+            )
         encodings = ["utf-8", "gb18030"]
     for encoding in encodings:
         try:
@@ -282,7 +288,7 @@ def _decimal(text: str) -> Decimal:
     return number
 
 
-def _parse(column: Column, value: Any, *, categories: "_Lookups") -> Any:
+def _parse(column: Column, value: Any, *, lookups: "_Lookups") -> Any:
     """The field value of one cell, or _CellError; an empty cell gives None."""
     text = _text(value)
     if text == "":
@@ -311,19 +317,19 @@ def _parse(column: Column, value: Any, *, categories: "_Lookups") -> Any:
             return False
         raise _CellError(_("Enter 是 (yes) or 否 (no)."))
     if column.kind == "status":
-        status = STATUS_WORDS.get(text) or categories.status_by_word.get(text.lower())
+        status = STATUS_WORDS.get(text) or lookups.status_by_word.get(text.lower())
         if status is None:
             raise _CellError(_("Enter 营业, 停业 or 关闭 (operating, suspended or closed)."))
         return status
     if column.kind == "category":
-        category = categories.category(text)
+        category = lookups.category(text)
         if category is None:
             raise _CellError(
                 _("Unknown category “%(value)s”; enter a category code such as XS01 or its name.") % {"value": text}
             )
         return category
     if column.kind == "grid":
-        return categories.grid(text)
+        return lookups.grid(text)
     raise AssertionError(column.kind)
 
 
@@ -369,7 +375,8 @@ class _Lookups:
                 % {"value": text}
             )
         raise _CellError(
-            _("No grid “%(value)s” in your area; enter the code or name of one of your grids (see the template).") % {"value": text}
+            _("No grid “%(value)s” in your area; enter the code or name of one of your grids (see the template).")
+            % {"value": text}
         )
 
 
@@ -398,24 +405,6 @@ def _site_queryset(*, lock: bool) -> QuerySet[Site]:
     return queryset.select_for_update(of=("self",)) if lock else queryset
 
 
-def _without_query_checks(site: Site) -> Site:
-    """Let site_check_rules skip the checks that cost one query per row.
-
-    ``full_clean`` asks the database whether the category and grid exist and whether
-    the credit code is unique. Here the category and grid come from the lookups just
-    loaded, and every credit code of the file was matched against the registry in
-    one query (a row with a known code updates that site), so those answers are known.
-    """
-    site.full_clean = lambda *args, **kwargs: Site.full_clean(
-        site, exclude=["category", "grid"], validate_unique=False, validate_constraints=False
-    )
-    return site
-
-
-def _restore_checks(site: Site) -> None:
-    site.__dict__.pop("full_clean", None)
-
-
 @dataclass
 class _Plan:
     """What committing a file would do: the sites to create and update, and every row error."""
@@ -442,12 +431,15 @@ class _Plan:
             if code and code in first_row_of_code:
                 row.error("credit_code", _("The same credit code as row %(row)d.") % {"row": first_row_of_code[code]})
             elif all(name_address) and name_address in first_row_of_name_address:
-                row.error("name", _("The same name and address as row %(row)d.") % {"row": first_row_of_name_address[name_address]})
+                earlier = first_row_of_name_address[name_address]
+                row.error("name", _("The same name and address as row %(row)d.") % {"row": earlier})
             if code:
                 first_row_of_code.setdefault(code, row.number)
             if all(name_address):
                 first_row_of_name_address.setdefault(name_address, row.number)
-            site = plan._match(row, code=code, name_address=name_address, by_code=by_code, by_name_address=by_name_address, lookups=lookups)
+            site = plan._match(
+                row, code=code, name_address=name_address, by_code=by_code, by_name_address=by_name_address, lookups=lookups
+            )
             if site is not None and site.pk:
                 if site.pk in first_row_of_site:
                     row.error("name", _("This row names the same site as row %(row)d.") % {"row": first_row_of_site[site.pk]})
@@ -465,7 +457,7 @@ class _Plan:
         for field_name, index in sheet.columns.items():
             column = COLUMN_BY_FIELD[field_name]
             try:
-                value = _parse(column, values[index] if index < len(values) else None, categories=lookups)
+                value = _parse(column, values[index] if index < len(values) else None, lookups=lookups)
             except _CellError as error:
                 row.error(field_name, str(error))
                 continue
@@ -492,7 +484,7 @@ class _Plan:
         names = sorted({row.data["name"] for row in rows if row.data.get("name") and row.data.get("address")})
         by_code: dict[str, Site] = {}
         for chunk in _chunks(codes):
-            for site in _site_queryset(lock=lock).filter(credit_code__in=chunk):
+            for site in _site_queryset(lock=lock).filter(credit_code__in=chunk).order_by("pk"):
                 by_code[site.credit_code] = site
         by_name_address: dict[tuple[str, str], list[Site]] = {}
         for chunk in _chunks(names):
@@ -507,7 +499,10 @@ class _Plan:
         if code and code in by_code:
             site = by_code[code]
             if site.grid_id not in lookups.grid_ids:
-                row.error("credit_code", _("A site with this credit code is registered outside your area; it cannot be changed from here."))
+                row.error(
+                    "credit_code",
+                    _("A site with this credit code is registered outside your area; it cannot be changed from here."),
+                )
                 return None
             return site
         candidates = by_name_address.get(name_address, [])
@@ -515,7 +510,11 @@ class _Plan:
             # A site recorded without its code (or before it was known) gets the code now rather than a twin.
             candidates = [site for site in candidates if not site.credit_code]
         if len(candidates) > 1:
-            row.error("name", _("Several sites in the registry have this name and address; enter the credit code or correct the registry first."))
+            row.error(
+                "name",
+                _("Several sites in the registry have this name and address; "
+                  "enter the credit code or correct the registry first."),
+            )
             return None
         if candidates:
             site = candidates[0]
@@ -537,16 +536,15 @@ class _Plan:
             changes = None
         else:
             changes = _apply(site, row.data)
+        # Category, grid and credit-code uniqueness were resolved for the whole file up front.
         try:
-            site_check_rules(_without_query_checks(site))
+            site_check_rules(site, database_checks=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if name in row.bad_fields:
                     continue
                 for message in messages:
                     row.error(name if name in COLUMN_BY_FIELD else "", message)
-        finally:
-            _restore_checks(site)
         if row.errors:
             return
         if is_new:
@@ -607,6 +605,7 @@ def site_import_create(*, acting_user: User, upload) -> SiteImport:
         raise ApplicationError(
             _("The file is larger than %(max)d MB; split it into smaller files.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
+    upload.seek(0)
     content = upload.read()
     original_name = Path(upload.name or "").name
     sheet = read_sheet(content=content, name=original_name)
@@ -667,7 +666,8 @@ def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImp
         _preview_fields(site_import, changed.plan)
         site_import.save(update_fields=["row_count", "create_count", "update_count", "errors"])
         raise ApplicationError(
-            _("The registry has changed since the preview and %(count)d rows no longer pass; nothing was saved. See the errors below.")
+            _("The registry has changed since the preview and %(count)d rows no longer pass; nothing was saved. "
+              "See the errors below.")
             % {"count": len({error["row"] for error in changed.plan.errors})}
         ) from None
     except IntegrityError as error:

@@ -39,16 +39,22 @@ def _display(site: Site, field: str) -> Any:
     return value
 
 
-def site_check_rules(site: Site) -> None:
+def site_check_rules(site: Site, *, database_checks: bool = True) -> None:
     """Rules of a site file beyond one field's format; raises ValidationError by field.
 
     1. Every field's own validators (credit code per GB 32100, phone numbers, uniqueness).
     2. Enterprises need a credit code; residential courtyards and buildings have none.
     3. A small venue (九小场所) must stay within its category's size limit (DOMAIN.md).
+
+    ``database_checks=False`` skips the checks that cost a query each (category and
+    grid exist, credit code unique), for a caller that resolved them in bulk.
     """
     errors: dict[str, list[str]] = {}
     try:
-        site.full_clean()
+        if database_checks:
+            site.full_clean()
+        else:
+            site.full_clean(exclude=["category", "grid"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors.update(error.message_dict)
     category = site.category if site.category_id else None

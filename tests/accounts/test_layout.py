@@ -91,3 +91,10 @@ def test_admin_edit_of_a_site_is_recorded(client, admin_user, site):
     site.refresh_from_db()
     assert site.name == "改名后的商店"
     assert site.changes.get().actor == admin_user
+
+
+def test_not_found_page_is_friendly(client, grid_worker):
+    client.force_login(grid_worker)
+    response = client.get("/sites/999999/")
+    assert response.status_code == 404
+    assert 'href="/"' in response.content.decode()

@@ -42,10 +42,13 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def _plain_http_server(django_db_setup):
-    """The live server builds its middleware once, when it starts: SecurityMiddleware reads
-    SECURE_SSL_REDIRECT then, before any per-test override, so plain HTTP must be the
-    setting from the server's start (the test server has no TLS)."""
+def _live_server_settings(tmp_path_factory):
+    """Settings the live server needs from the moment it starts.
+
+    The server builds its middleware once, at start: SecurityMiddleware reads
+    SECURE_SSL_REDIRECT then, before any per-test override, and the test server has
+    no TLS. Uploads (imported spreadsheets) go to a temporary directory, not var/.
+    """
     from django.conf import settings
     from django.test import override_settings
 
@@ -54,13 +57,17 @@ def _plain_http_server(django_db_setup):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(
-        SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False, STORAGES=storages
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES=storages,
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
     ):
         yield
 
 
 @pytest.fixture(scope="session")
-def live_server(_plain_http_server, live_server):
+def live_server(_live_server_settings, live_server):
     return live_server
 
 
