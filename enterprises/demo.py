@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Community, FireStation, Grid, Street, User
 
 from .models import Category, Site, SiteChange
-from .services import SITE_FIELDS, _display
+from .services import SITE_FIELDS, site_field_display
 from .validators import CREDIT_CODE_CHARSET, credit_code_check_character
 
 DEMO_PASSWORD = "riskplatform-demo"
@@ -597,7 +597,7 @@ def _created_change(site: Site) -> SiteChange:
     """The first entry of a site file's history, as ``site_create`` records it, without an actor."""
     changes = {}
     for name in SITE_FIELDS:
-        value = _display(site, name)
+        value = site_field_display(site, name)
         if value != "":
             changes[name] = ["", value]
     return SiteChange(site=site, actor=None, action=SiteChange.Action.CREATED, changes=changes)

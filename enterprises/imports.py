@@ -38,7 +38,7 @@ from accounts.selectors import grid_list, grid_scope_q, user_can_edit_registry
 from riskplatform.exceptions import ApplicationError, PermissionDeniedError
 
 from .models import Category, Site, SiteChange, SiteImport
-from .services import _apply, _normalize, site_check_rules
+from .services import site_apply_fields, site_check_rules, site_normalize_input
 
 # 20,000 rows of 22 columns take about 3 MB as .xlsx and 5 MB as .csv.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -474,7 +474,7 @@ class _Plan:
                 else:
                     value = ""
             row.data[field_name] = value
-        row.data = _normalize(row.data)
+        row.data = site_normalize_input(row.data)
         return row
 
     @staticmethod
@@ -535,7 +535,7 @@ class _Plan:
                     setattr(site, name, value)
             changes = None
         else:
-            changes = _apply(site, row.data)
+            changes = site_apply_fields(site, row.data)
         # Category, grid and credit-code uniqueness were resolved for the whole file up front.
         try:
             site_check_rules(site, database_checks=False)

@@ -24,7 +24,7 @@ SITE_FIELDS = [
 ]
 
 
-def _display(site: Site, field: str) -> Any:
+def site_field_display(site: Site, field: str) -> Any:
     """A JSON-friendly, human-readable value of a field, as the change history shows it."""
     value = getattr(site, field)
     model_field = Site._meta.get_field(field)
@@ -78,7 +78,7 @@ def site_check_rules(site: Site, *, database_checks: bool = True) -> None:
         raise ValidationError(errors)
 
 
-def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+def site_normalize_input(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if "credit_code" in data:
         data["credit_code"] = normalize_credit_code(data["credit_code"]) or None
@@ -98,24 +98,24 @@ def _ensure_may_write(*, acting_user: User, grid: Grid | None) -> None:
         raise ApplicationError(_("That grid is outside your area."), field_errors={"grid": [_("That grid is outside your area.")]})
 
 
-def _apply(site: Site, data: dict[str, Any]) -> dict[str, list[Any]]:
+def site_apply_fields(site: Site, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Set ``data`` on ``site`` and return {field: [old, new]} for the fields that changed."""
-    before = {field: _display(site, field) for field in SITE_FIELDS} if site.pk else {}
+    before = {field: site_field_display(site, field) for field in SITE_FIELDS} if site.pk else {}
     unknown = set(data) - set(SITE_FIELDS)
     if unknown:
         raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     for field, value in data.items():
         setattr(site, field, value)
-    after = {field: _display(site, field) for field in SITE_FIELDS}
+    after = {field: site_field_display(site, field) for field in SITE_FIELDS}
     return {field: [before.get(field, ""), after[field]] for field in SITE_FIELDS if before.get(field, "") != after[field]}
 
 
 @transaction.atomic
 def site_create(*, acting_user: User, data: dict[str, Any]) -> Site:
-    data = _normalize(data)
+    data = site_normalize_input(data)
     _ensure_may_write(acting_user=acting_user, grid=data.get("grid"))
     site = Site()
-    changes = _apply(site, data)
+    changes = site_apply_fields(site, data)
     try:
         site_check_rules(site)
     except ValidationError as error:
@@ -130,10 +130,10 @@ def site_update(
     *, site: Site, acting_user: User, data: dict[str, Any], action: str = SiteChange.Action.UPDATED
 ) -> Site:
     """Change a site file; a save that changes nothing records nothing."""
-    data = _normalize(data)
+    data = site_normalize_input(data)
     _ensure_may_write(acting_user=acting_user, grid=data.get("grid", site.grid))
     site = Site.objects.select_for_update().get(pk=site.pk)
-    changes = _apply(site, data)
+    changes = site_apply_fields(site, data)
     if not changes:
         return site
     try:
