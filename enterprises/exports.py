@@ -20,9 +20,9 @@ from openpyxl.utils import get_column_letter
 from accounts.models import User
 from accounts.selectors import grid_list
 
-from .imports import COLUMNS, NO, STATUS_LABELS, YES, Column
 from .models import Site
 from .selectors import category_list
+from .spreadsheets import COLUMNS, NO, STATUS_LABELS, YES, Column
 from .validators import credit_code_check_character
 
 EXPORT_SHEET_TITLE = "场所台账"

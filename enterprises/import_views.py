@@ -18,8 +18,8 @@ from riskplatform.exceptions import ApplicationError, PermissionDeniedError
 
 from . import exports, imports
 from .filters import SiteFilter
-from .imports import COLUMNS
-from .selectors import site_list
+from .selectors import site_import_get_for_user, site_import_list, site_list
+from .spreadsheets import COLUMNS
 
 # Errors shown on the preview page; a file with more has the same mistake throughout.
 PREVIEW_ERROR_LIMIT = 1000
@@ -56,7 +56,7 @@ def site_import(request):
     context = {
         "form": form,
         "columns": COLUMNS,
-        "recent_imports": imports.site_import_list(user=request.user)[:10],
+        "recent_imports": site_import_list(user=request.user)[:10],
         "template_url": f"{reverse('enterprises:site-export')}?template=1",
     }
     return render(request, "enterprises/site_import.html", context)
@@ -66,7 +66,7 @@ def site_import(request):
 @require_GET
 def site_import_preview(request, pk: int):
     _require_editor(request.user)
-    site_import = imports.site_import_get_for_user(user=request.user, pk=pk)
+    site_import = site_import_get_for_user(user=request.user, pk=pk)
     errors = site_import.errors
     context = {
         "site_import": site_import,
@@ -83,7 +83,7 @@ def site_import_preview(request, pk: int):
 @require_POST
 def site_import_commit(request, pk: int):
     _require_editor(request.user)
-    site_import = imports.site_import_get_for_user(user=request.user, pk=pk)
+    site_import = site_import_get_for_user(user=request.user, pk=pk)
     try:
         site_import = imports.site_import_commit(site_import=site_import, acting_user=request.user)
     except PermissionDeniedError as error:

@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import grid_scope_q
 
-from .models import Category, Site, SiteChange, SiteDocument
+from .models import Category, Site, SiteChange, SiteDocument, SiteImport
 
 
 def site_list(*, user: User) -> QuerySet[Site]:
@@ -66,3 +66,17 @@ def site_change_list(*, site: Site) -> QuerySet[SiteChange]:
     return site.changes.select_related("actor")
 
 
+def site_import_get_for_user(*, user: User, pk: int) -> SiteImport:
+    """An import of the user's own (admins: anyone's), or 404."""
+    imports = SiteImport.objects.select_related("uploaded_by")
+    if not user.is_admin:
+        imports = imports.filter(uploaded_by=user.pk)
+    try:
+        return imports.get(pk=pk)
+    except (SiteImport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such import.") from None
+
+
+def site_import_list(*, user: User) -> QuerySet[SiteImport]:
+    """The user's own imports, newest first."""
+    return SiteImport.objects.filter(uploaded_by=user.pk).order_by("-uploaded_at", "-pk")

@@ -71,20 +71,74 @@ def live_server(_live_server_settings, live_server):
     return live_server
 
 
+# The migrated data (categories) as Django serialized it when it created the test database.
+SERIALIZED_CONTENTS = pytest.StashKey[dict]()
+DB_BLOCKER = pytest.StashKey[object]()
+
+
+def _serialized_contents() -> dict:
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browser(request, django_db_setup, django_db_blocker):
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"The browser journeys need Debian's Chromium at {CHROMIUM}; "
             "install it with `apt-get install -y chromium fonts-noto-cjk` (or run `make chromium`).",
             pytrace=False,
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's loop runs in this thread, asgiref hands Django a separate set of
+    # connection objects (per context rather than per thread). The migrated data that
+    # serialized_rollback restores is kept on the connection object, so it is carried
+    # over to the new ones; without it every test after the first would lack the
+    # categories when other tests created the database before the browser started.
+    serialized = _serialized_contents()
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
+        request.config.stash[SERIALIZED_CONTENTS] = serialized
+        request.config.stash[DB_BLOCKER] = django_db_blocker
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
+            del request.config.stash[DB_BLOCKER]
+            # These connections belong to the loop's context; close them while it still
+            # runs, or the test database cannot be dropped at the end of the session.
+            connections.close_all()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the migrated data back after a browser test.
+
+    A transactional test ends by emptying every table, categories included; Django
+    restores them only at the start of the next test that asks for serialized_rollback.
+    Tests that run after these journeys expect the database as migrated.
+    """
+    result = yield
+    blocker = item.config.stash.get(DB_BLOCKER, None)
+    serialized = item.config.stash.get(SERIALIZED_CONTENTS, {})
+    if nextitem is not None and blocker is not None and item.get_closest_marker("browser"):
+        from django.db import connections
+
+        with blocker.unblock():
+            for alias, contents in serialized.items():
+                connections[alias].creation.deserialize_db_from_string(contents)
+            for alias in serialized:
+                connections[alias].close()
+    return result
 
 
 def _new_page(request, browser, live_server, options):

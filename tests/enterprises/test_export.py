@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.imports import COLUMNS
+from enterprises.spreadsheets import COLUMNS
 from enterprises.models import Site, SiteChange, SiteImport
 from tests.factories import SiteFactory, category
 

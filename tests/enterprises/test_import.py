@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from enterprises.imports import COLUMNS
+from enterprises.spreadsheets import COLUMNS
 from enterprises.models import Site, SiteChange, SiteImport
 from tests.factories import GridFactory, SiteFactory, UserFactory, category, credit_code
 
