@@ -52,7 +52,7 @@ class GridSerializer(serializers.ModelSerializer):
 
 
 class FireStationSerializer(serializers.ModelSerializer):
-    grids = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("Ids of the grids the station covers."))
+    grids = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("IDs of the grids the station covers."))
 
     class Meta:
         model = FireStation

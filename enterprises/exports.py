@@ -137,7 +137,7 @@ def site_import_template(*, user: User) -> IO[bytes]:
     guide.append([])
     guide.append(heading(_("Columns")))
     notes = {
-        "credit_code": _("18 characters (GB 32100); leave empty for residential courtyards and buildings."),
+        "credit_code": _("18 characters (GB 32100). Leave empty for residential courtyards and buildings."),
         "category": _("A category code or name from the list below."),
         "grid": _("A grid code or name from the list below."),
         "latitude": _("Decimal degrees, e.g. 30.630000."),
@@ -151,8 +151,11 @@ def site_import_template(*, user: User) -> IO[bytes]:
         "status": _("营业, 停业 or 关闭 (operating, suspended or closed); empty means operating."),
     }
     for column in COLUMNS:
-        required = _("required") if column.required else _("optional")
-        guide.append(line(column.header, f"{required}. {notes.get(column.field, '')}".strip()))
+        note = notes.get(column.field, "")
+        if column.required:
+            guide.append(line(column.header, _("Required. %(note)s") % {"note": note} if note else _("Required.")))
+        else:
+            guide.append(line(column.header, _("Optional. %(note)s") % {"note": note} if note else _("Optional.")))
     guide.append([])
     guide.append(heading(_("Example row")))
     guide.append(line(*[column.header for column in COLUMNS]))

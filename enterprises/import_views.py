@@ -93,7 +93,7 @@ def site_import_commit(request, pk: int):
     else:
         messages.success(
             request,
-            _("Import committed: %(created)d sites created, %(updated)d updated.")
+            _("Import committed. Sites created: %(created)d; sites updated: %(updated)d.")
             % {"created": site_import.create_count, "updated": site_import.update_count},
         )
     return redirect("enterprises:site-import-preview", pk=site_import.pk)

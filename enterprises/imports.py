@@ -437,7 +437,7 @@ def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImp
         raise ApplicationError(_("This import was already committed."))
     if site_import.errors:
         raise ApplicationError(
-            _("The file has %(count)d errors; correct them and upload the file again. Nothing was saved.")
+            _("Errors in the file: %(count)d. Correct them and upload the file again; nothing was saved.")
             % {"count": len(site_import.errors)}
         )
     content = _stored_content(site_import)
@@ -459,8 +459,8 @@ def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImp
         _preview_fields(site_import, changed.plan)
         site_import.save(update_fields=["row_count", "create_count", "update_count", "errors"])
         raise ApplicationError(
-            _("The registry has changed since the preview and %(count)d rows no longer pass; nothing was saved. "
-              "See the errors below.")
+            _("The registry has changed since the preview; rows that no longer pass: %(count)d. "
+              "Nothing was saved; see the errors below.")
             % {"count": len({error["row"] for error in changed.plan.errors})}
         ) from None
     except IntegrityError as error:

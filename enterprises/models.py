@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Grid
 
@@ -31,7 +32,7 @@ class Category(models.Model):
         FLOOR_AREA = "floor_area", _("floor area (m²)")
         SEATS = "seats", _("diners")
         BEDS = "beds", _("beds")
-        STAFF = "staff", _("staff")
+        STAFF = "staff", pgettext_lazy("size limit on", "staff")
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=50, unique=True)
@@ -103,8 +104,8 @@ class Site(models.Model):
     facilities_note = models.TextField(_("notes on fire facilities"), blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -174,9 +175,9 @@ class SiteChange(models.Model):
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="changes", verbose_name=_("site"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("changed by")
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     # {field name: [old display value, new display value]}; for documents {"document": [old, new]}.
     changes = models.JSONField(_("changes"), default=dict)

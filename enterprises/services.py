@@ -71,7 +71,7 @@ def site_check_rules(site: Site, *, database_checks: bool = True) -> None:
             value = getattr(site, field)
             if value is not None and value > category.limit_value and field not in errors:
                 errors[field] = [
-                    _("%(category)s is for units of at most %(limit)s %(unit)s; this one has %(value)s. Choose another category.")
+                    _("%(category)s: %(unit)s may be at most %(limit)s, this one has %(value)s. Choose another category.")
                     % {"category": category.name, "limit": category.limit_value, "unit": category.get_limit_kind_display(), "value": value}
                 ]
     if errors:
@@ -175,8 +175,8 @@ def site_document_add(
     _ensure_may_write(acting_user=acting_user, grid=None)
     if upload.size > settings.DOCUMENT_MAX_BYTES:
         raise ApplicationError(
-            _("The file is %(size)d MB; documents may be at most %(max)d MB.")
-            % {"size": upload.size // (1024 * 1024), "max": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
+            _("The file is %(size).1f MB; documents may be at most %(max)d MB.")
+            % {"size": upload.size / (1024 * 1024), "max": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)},
             field_errors={"file": [_("File too large.")]},
         )
     content_type = _sniff_document(upload)

@@ -111,7 +111,7 @@ def _qr_for(request, site) -> segno.QRCode:
 def site_qr(request, pk: int):
     site = site_get_for_user(user=request.user, pk=pk)
     qr = _qr_for(request, site)
-    return render(request, "enterprises/site_qr.html", {"site": site, "qr_svg": qr.svg_inline(scale=6, title=site.name)})
+    return render(request, "enterprises/site_qr.html", {"site": site, "qr_svg": qr.svg_inline(scale=6, title=site.name, omitsize=True)})
 
 
 @login_required
@@ -136,7 +136,7 @@ def qr_sheet(request):
     tags = []
     if grid is not None:
         for site in site_list_for_user(user=request.user).filter(grid=grid):
-            tags.append({"site": site, "svg": _qr_for(request, site).svg_inline(scale=3, title=site.name)})
+            tags.append({"site": site, "svg": _qr_for(request, site).svg_inline(scale=3, title=site.name, omitsize=True)})
     return render(request, "enterprises/qr_sheet.html", {"grids": grids, "grid": grid, "tags": tags})
 
 

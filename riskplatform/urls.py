@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -27,6 +28,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-admin.site.site_header = "riskplatform"
-admin.site.site_title = "riskplatform"
+admin.site.site_header = gettext_lazy("Safety Risk Control Platform")
+admin.site.site_title = gettext_lazy("Safety Risk Control Platform")
 

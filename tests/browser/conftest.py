@@ -15,7 +15,7 @@ from tests.factories import PASSWORD
 # Playwright's sync API runs an asyncio loop in the test thread, and Django refuses ORM
 # calls from a thread with a running loop. The calls are in fact synchronous; the flag
 # is the documented escape hatch and is set only for the test process.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,6 +68,7 @@ def _live_server_settings(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def live_server(_live_server_settings, live_server):
+    """pytest-django's live server, started only once the settings above apply."""
     return live_server
 
 
@@ -136,12 +137,10 @@ def pytest_runtest_teardown(item, nextitem):
         with blocker.unblock():
             for alias, contents in serialized.items():
                 connections[alias].creation.deserialize_db_from_string(contents)
-            for alias in serialized:
-                connections[alias].close()
     return result
 
 
-def _new_page(request, browser, live_server, options):
+def _new_page(browser, live_server, options):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     # Generous enough for a loaded CI machine, short enough that a broken page fails fast.
     context.set_default_timeout(10_000)
@@ -164,7 +163,7 @@ def _close(request, context, page):
 @pytest.fixture
 def phone_page(request, browser, live_server):
     """A fresh context and page sized like the grid worker's phone (360 x 740, touch)."""
-    context, page = _new_page(request, browser, live_server, PHONE)
+    context, page = _new_page(browser, live_server, PHONE)
     yield page
     _close(request, context, page)
 
@@ -172,7 +171,7 @@ def phone_page(request, browser, live_server):
 @pytest.fixture
 def desktop_page(request, browser, live_server):
     """A fresh context and page on an office screen (1280 x 800)."""
-    context, page = _new_page(request, browser, live_server, DESKTOP)
+    context, page = _new_page(browser, live_server, DESKTOP)
     yield page
     _close(request, context, page)
 

@@ -139,7 +139,7 @@ def test_staff_previews_then_commits_an_xlsx_and_history_records_each_site(clien
     changes = SiteChange.objects.filter(action=SiteChange.Action.CREATED, actor=staff)
     assert changes.count() == 3
     assert changes.get(site=shop).changes["name"] == ["", "导入便利店1"]
-    assert "Import committed: 3 sites created, 0 updated." in client.get(response.url).content.decode()
+    assert "Import committed. Sites created: 3; sites updated: 0." in client.get(response.url).content.decode()
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -186,7 +186,7 @@ def test_bad_row_is_listed_with_its_row_column_and_reason_and_commit_saves_nothi
 
     response = client.post(reverse("enterprises:site-import-commit", args=[site_import.pk]))
     assert response.status_code == 302
-    assert "correct them and upload the file again" in client.get(response.url).content.decode()
+    assert "Correct them and upload the file again" in client.get(response.url).content.decode()
     site_import.refresh_from_db()
     assert site_import.status == SiteImport.Status.PREVIEWED
     assert Site.objects.count() == 0 and SiteChange.objects.count() == 0

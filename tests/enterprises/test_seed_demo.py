@@ -73,7 +73,7 @@ def test_demo_street_has_its_territory_station_and_1662_sites(seeded, db):
         ("admin", User.Role.ADMIN),
     ],
 )
-def test_every_role_signs_in_with_the_demo_password(seeded, client, username, role):
+def test_every_role_signs_in_with_the_demo_password(db, seeded, client, username, role):
     user = User.objects.get(username=username)
     assert user.role == role
     assert client.login(username=username, password=demo.DEMO_PASSWORD)

@@ -35,8 +35,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(
                         _(
-                            "Demo street loaded in %(seconds).1f s: %(streets)d street, %(communities)d communities, "
-                            "%(grids)d grids, %(stations)d fire station, %(users)d users, %(sites)d site files."
+                            "Demo street loaded in %(seconds).1f s. Streets: %(streets)d, communities: %(communities)d, "
+                            "grids: %(grids)d, fire stations: %(stations)d, users: %(users)d, site files: %(sites)d."
                         )
                         % {"seconds": elapsed, **counts}
                     )
