@@ -48,6 +48,7 @@ chromium:
 	fi
 
 test: install chromium
+	$(BIN)/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
 
 # Regenerate the Chinese catalogue's template after changing strings (needs GNU gettext).

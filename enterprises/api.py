@@ -129,9 +129,7 @@ _errors = {400: ErrorSerializer, 403: ErrorSerializer}
 @extend_schema_view(
     create=extend_schema(request=SiteInputSerializer, responses={201: SiteSerializer, **_errors}),
     update=extend_schema(request=SiteInputSerializer, responses={200: SiteSerializer, **_errors, 404: ErrorSerializer}),
-    partial_update=extend_schema(
-        request=SiteInputSerializer, responses={200: SiteSerializer, **_errors, 404: ErrorSerializer}
-    ),
+    partial_update=extend_schema(request=SiteInputSerializer, responses={200: SiteSerializer, **_errors, 404: ErrorSerializer}),
     retrieve=extend_schema(responses={200: SiteSerializer, 404: ErrorSerializer}),
     list=extend_schema(responses={200: SiteSerializer(many=True), 400: ErrorSerializer}),
 )

@@ -36,12 +36,27 @@ def _example_row(*, grid_label: str) -> list[Any]:
     the data sheet, so that an untouched template imports nothing by mistake."""
     body = "91510100MA6CQ8B2X"
     values = {
-        "name": "望江兰庭便利店", "credit_code": body + credit_code_check_character(body), "category": "XS01",
-        "grid": grid_label, "address": "郭家桥北街1号", "latitude": "30.630000", "longitude": "104.080000",
-        "responsible_person": "张三", "responsible_phone": "13800138000", "safety_contact": "李四",
-        "safety_contact_phone": "028-85551234", "floor_area": "80", "storeys": "1", "staff_count": "3",
-        "opening_hours": "08:00-22:00", "extinguisher_count": "4", "hydrant_count": "0",
-        "has_fire_alarm_system": NO, "has_sprinklers": NO, "exit_count": "1", "status": STATUS_LABELS[Site.Status.OPERATING],
+        "name": "望江兰庭便利店",
+        "credit_code": body + credit_code_check_character(body),
+        "category": "XS01",
+        "grid": grid_label,
+        "address": "郭家桥北街1号",
+        "latitude": "30.630000",
+        "longitude": "104.080000",
+        "responsible_person": "张三",
+        "responsible_phone": "13800138000",
+        "safety_contact": "李四",
+        "safety_contact_phone": "028-85551234",
+        "floor_area": "80",
+        "storeys": "1",
+        "staff_count": "3",
+        "opening_hours": "08:00-22:00",
+        "extinguisher_count": "4",
+        "hydrant_count": "0",
+        "has_fire_alarm_system": NO,
+        "has_sprinklers": NO,
+        "exit_count": "1",
+        "status": STATUS_LABELS[Site.Status.OPERATING],
     }
     return [values.get(column.field, "") for column in COLUMNS]
 
@@ -129,11 +144,15 @@ def site_import_template(*, user: User) -> IO[bytes]:
         return cells
 
     guide.append(heading(_("How to fill in the first sheet")))
-    guide.append(line(_(
-        "One site per row below the header row. Columns in red are required. A row whose credit code is "
-        "already in the registry updates that site; without a credit code, a site with the same name and "
-        "address is updated; any other row creates a new site. A column left out keeps the current values."
-    )))
+    guide.append(
+        line(
+            _(
+                "One site per row below the header row. Columns in red are required. A row whose credit code is "
+                "already in the registry updates that site; without a credit code, a site with the same name and "
+                "address is updated; any other row creates a new site. A column left out keeps the current values."
+            )
+        )
+    )
     guide.append([])
     guide.append(heading(_("Columns")))
     notes = {

@@ -19,9 +19,7 @@ def _grids(request):
 
 
 class SiteFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method="search", help_text=_("Name, credit code, address or contact")
-    )
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name, credit code, address or contact"))
     community = django_filters.ModelChoiceFilter(
         label=_("Community"), field_name="grid__community", queryset=_communities, empty_label=_("All communities")
     )

@@ -27,7 +27,9 @@ class SiteForm(ApplicationErrorFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grid_list(user=user)
         self.fields["category"].queryset = category_list()
-        self.fields["credit_code"].help_text = _("18 characters (GB 32100). Leave empty for residential courtyards and buildings.")
+        self.fields["credit_code"].help_text = _(
+            "18 characters (GB 32100). Leave empty for residential courtyards and buildings."
+        )
 
 
 class SiteDocumentForm(ApplicationErrorFormMixin, forms.Form):

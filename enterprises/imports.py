@@ -117,9 +117,7 @@ def _parse(column: Column, value: Any, *, lookups: "_Lookups") -> Any:
     if column.kind == "category":
         category = lookups.category(text)
         if category is None:
-            raise _CellError(
-                _("Unknown category “%(value)s”; enter a category code such as XS01 or its name.") % {"value": text}
-            )
+            raise _CellError(_("Unknown category “%(value)s”; enter a category code such as XS01 or its name.") % {"value": text})
         return category
     if column.kind == "grid":
         return lookups.grid(text)
@@ -189,7 +187,7 @@ class _Row:
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _site_queryset(*, lock: bool) -> QuerySet[Site]:
@@ -305,8 +303,10 @@ class _Plan:
         if len(candidates) > 1:
             row.error(
                 "name",
-                _("Several sites in the registry have this name and address; "
-                  "enter the credit code or correct the registry first."),
+                _(
+                    "Several sites in the registry have this name and address; "
+                    "enter the credit code or correct the registry first."
+                ),
             )
             return None
         if candidates:
@@ -459,8 +459,10 @@ def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImp
         _preview_fields(site_import, changed.plan)
         site_import.save(update_fields=["row_count", "create_count", "update_count", "errors"])
         raise ApplicationError(
-            _("The registry has changed since the preview; rows that no longer pass: %(count)d. "
-              "Nothing was saved; see the errors below.")
+            _(
+                "The registry has changed since the preview; rows that no longer pass: %(count)d. "
+                "Nothing was saved; see the errors below."
+            )
             % {"count": len({error["row"] for error in changed.plan.errors})}
         ) from None
     except IntegrityError as error:

@@ -48,8 +48,7 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(limit_kind="") & Q(limit_value__isnull=True))
-                | (~Q(limit_kind="") & Q(limit_value__isnull=False)),
+                condition=(Q(limit_kind="") & Q(limit_value__isnull=True)) | (~Q(limit_kind="") & Q(limit_value__isnull=False)),
                 name="category_limit_kind_and_value_together",
             )
         ]
@@ -92,7 +91,10 @@ class Site(models.Model):
     storeys = models.PositiveSmallIntegerField(_("storeys"), null=True, blank=True)
     staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
     capacity = models.PositiveIntegerField(
-        _("capacity (diners or beds)"), null=True, blank=True, help_text=_("Seats for diners, or beds, where the category counts them.")
+        _("capacity (diners or beds)"),
+        null=True,
+        blank=True,
+        help_text=_("Seats for diners, or beds, where the category counts them."),
     )
     opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
 

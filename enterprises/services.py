@@ -16,11 +16,29 @@ from .validators import normalize_credit_code, normalize_phone
 
 # The fields of a site file a person edits; their changes are recorded one by one.
 SITE_FIELDS = [
-    "name", "credit_code", "category", "grid", "address", "latitude", "longitude",
-    "responsible_person", "responsible_phone", "safety_contact", "safety_contact_phone",
-    "floor_area", "storeys", "staff_count", "capacity", "opening_hours",
-    "extinguisher_count", "hydrant_count", "has_fire_alarm_system", "has_sprinklers", "exit_count",
-    "facilities_note", "status",
+    "name",
+    "credit_code",
+    "category",
+    "grid",
+    "address",
+    "latitude",
+    "longitude",
+    "responsible_person",
+    "responsible_phone",
+    "safety_contact",
+    "safety_contact_phone",
+    "floor_area",
+    "storeys",
+    "staff_count",
+    "capacity",
+    "opening_hours",
+    "extinguisher_count",
+    "hydrant_count",
+    "has_fire_alarm_system",
+    "has_sprinklers",
+    "exit_count",
+    "facilities_note",
+    "status",
 ]
 
 
@@ -60,7 +78,9 @@ def site_check_rules(site: Site, *, database_checks: bool = True) -> None:
     category = site.category if site.category_id else None
     if category is not None:
         if category.requires_credit_code and not site.credit_code and "credit_code" not in errors:
-            errors["credit_code"] = [_("A unit of category %(category)s needs its unified social credit code.") % {"category": category.name}]
+            errors["credit_code"] = [
+                _("A unit of category %(category)s needs its unified social credit code.") % {"category": category.name}
+            ]
         if category.limit_kind:
             field = {
                 Category.LimitKind.FLOOR_AREA: "floor_area",
@@ -72,7 +92,12 @@ def site_check_rules(site: Site, *, database_checks: bool = True) -> None:
             if value is not None and value > category.limit_value and field not in errors:
                 errors[field] = [
                     _("%(category)s: %(unit)s may be at most %(limit)s, this one has %(value)s. Choose another category.")
-                    % {"category": category.name, "limit": category.limit_value, "unit": category.get_limit_kind_display(), "value": value}
+                    % {
+                        "category": category.name,
+                        "limit": category.limit_value,
+                        "unit": category.get_limit_kind_display(),
+                        "value": value,
+                    }
                 ]
     if errors:
         raise ValidationError(errors)
@@ -95,7 +120,9 @@ def _ensure_may_write(*, acting_user: User, grid: Grid | None) -> None:
     if not user_can_edit_registry(acting_user):
         raise PermissionDeniedError(_("Only street office staff may change the registry."))
     if grid is not None and not Grid.objects.filter(grid_scope_q(user=acting_user), pk=grid.pk).exists():
-        raise ApplicationError(_("That grid is outside your area."), field_errors={"grid": [_("That grid is outside your area.")]})
+        raise ApplicationError(
+            _("That grid is outside your area."), field_errors={"grid": [_("That grid is outside your area.")]}
+        )
 
 
 def site_apply_fields(site: Site, data: dict[str, Any]) -> dict[str, list[Any]]:
@@ -119,16 +146,16 @@ def site_create(*, acting_user: User, data: dict[str, Any]) -> Site:
     try:
         site_check_rules(site)
     except ValidationError as error:
-        raise ApplicationError.from_validation_error(error, _("The site file was not saved; correct the fields marked.")) from error
+        raise ApplicationError.from_validation_error(
+            error, _("The site file was not saved; correct the fields marked.")
+        ) from error
     site.save()
     SiteChange.objects.create(site=site, actor=acting_user, action=SiteChange.Action.CREATED, changes=changes)
     return site
 
 
 @transaction.atomic
-def site_update(
-    *, site: Site, acting_user: User, data: dict[str, Any], action: str = SiteChange.Action.UPDATED
-) -> Site:
+def site_update(*, site: Site, acting_user: User, data: dict[str, Any], action: str = SiteChange.Action.UPDATED) -> Site:
     """Change a site file; a save that changes nothing records nothing."""
     data = site_normalize_input(data)
     _ensure_may_write(acting_user=acting_user, grid=data.get("grid", site.grid))
@@ -139,7 +166,9 @@ def site_update(
     try:
         site_check_rules(site)
     except ValidationError as error:
-        raise ApplicationError.from_validation_error(error, _("The site file was not saved; correct the fields marked.")) from error
+        raise ApplicationError.from_validation_error(
+            error, _("The site file was not saved; correct the fields marked.")
+        ) from error
     site.save(update_fields=[*data.keys(), "updated_at"])
     SiteChange.objects.create(site=site, actor=acting_user, action=action, changes=changes)
     return site

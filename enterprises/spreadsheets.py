@@ -71,9 +71,13 @@ TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "无", "没有", "n", "no", "false", "0", "×", "✗"}
 STATUS_LABELS = {Site.Status.OPERATING: "营业", Site.Status.SUSPENDED: "停业", Site.Status.CLOSED: "关闭"}
 STATUS_WORDS = {
-    "营业": Site.Status.OPERATING, "营业中": Site.Status.OPERATING, "正常营业": Site.Status.OPERATING,
-    "停业": Site.Status.SUSPENDED, "歇业": Site.Status.SUSPENDED,
-    "关闭": Site.Status.CLOSED, "已关闭": Site.Status.CLOSED,
+    "营业": Site.Status.OPERATING,
+    "营业中": Site.Status.OPERATING,
+    "正常营业": Site.Status.OPERATING,
+    "停业": Site.Status.SUSPENDED,
+    "歇业": Site.Status.SUSPENDED,
+    "关闭": Site.Status.CLOSED,
+    "已关闭": Site.Status.CLOSED,
 }
 
 XLSX_SIGNATURE = b"PK\x03\x04"
@@ -233,5 +237,3 @@ def _table(raw_rows) -> Sheet:
 
 
 # --- Parsing cells -------------------------------------------------------------------
-
-

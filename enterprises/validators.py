@@ -13,7 +13,7 @@ CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 
 def credit_code_check_character(first_17: str) -> str:
     """The check character (position 18) of a unified social credit code, GB 32100-2015 §5."""
-    total = sum(CREDIT_CODE_CHARSET.index(char) * weight for char, weight in zip(first_17, CREDIT_CODE_WEIGHTS))
+    total = sum(CREDIT_CODE_CHARSET.index(char) * weight for char, weight in zip(first_17, CREDIT_CODE_WEIGHTS, strict=True))
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 

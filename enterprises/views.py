@@ -111,7 +111,9 @@ def _qr_for(request, site) -> segno.QRCode:
 def site_qr(request, pk: int):
     site = site_get_for_user(user=request.user, pk=pk)
     qr = _qr_for(request, site)
-    return render(request, "enterprises/site_qr.html", {"site": site, "qr_svg": qr.svg_inline(scale=6, title=site.name, omitsize=True)})
+    return render(
+        request, "enterprises/site_qr.html", {"site": site, "qr_svg": qr.svg_inline(scale=6, title=site.name, omitsize=True)}
+    )
 
 
 @login_required

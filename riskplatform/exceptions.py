@@ -18,7 +18,9 @@ class ApplicationError(Exception):
     @classmethod
     def from_validation_error(cls, error: ValidationError, message: str) -> "ApplicationError":
         if hasattr(error, "error_dict"):
-            return cls(message, field_errors={f: [str(m) for e in errs for m in e.messages] for f, errs in error.error_dict.items()})
+            return cls(
+                message, field_errors={f: [str(m) for e in errs for m in e.messages] for f, errs in error.error_dict.items()}
+            )
         return cls(message, field_errors={"__all__": [str(m) for m in error.messages]})
 
 

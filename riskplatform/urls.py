@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.api import router as accounts_router
 from accounts.views import home
 from enterprises.api import router as enterprises_router
-from accounts.api import router as accounts_router
 
 api_patterns = [
     path("", include(accounts_router.urls)),
@@ -30,4 +30,3 @@ urlpatterns = [
 
 admin.site.site_header = gettext_lazy("Safety Risk Control Platform")
 admin.site.site_title = gettext_lazy("Safety Risk Control Platform")
-

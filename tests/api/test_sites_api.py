@@ -59,7 +59,16 @@ def test_detail_shows_the_whole_file(api, grid_worker, site, grid, community):
         "community": {"id": community.pk, "name": "望江社区"},
     }
     assert body["url"] == f"http://testserver/sites/{site.pk}/"
-    for field in ("latitude", "storeys", "capacity", "extinguisher_count", "has_sprinklers", "exit_count", "created_at", "updated_at"):
+    for field in (
+        "latitude",
+        "storeys",
+        "capacity",
+        "extinguisher_count",
+        "has_sprinklers",
+        "exit_count",
+        "created_at",
+        "updated_at",
+    ):
         assert field in body
 
 
@@ -126,7 +135,9 @@ def test_list_is_paginated(api, staff, grid):
 def test_list_query_count_does_not_grow_with_page_size(api, staff, grid, neighbour_grid, far_grid):
     kinds = [category(code) for code in ("XS01", "XS02", "RM01", "ZZ01", "GY01")]
     for n in range(60):
-        SiteFactory(grid=(grid, neighbour_grid, far_grid)[n % 3], category=kinds[n % 5], floor_area=50, credit_code=credit_code(5000 + n))
+        SiteFactory(
+            grid=(grid, neighbour_grid, far_grid)[n % 3], category=kinds[n % 5], floor_area=50, credit_code=credit_code(5000 + n)
+        )
     client = api(staff)
 
     def count(page_size: int) -> int:
@@ -258,7 +269,9 @@ def test_staff_patches_a_site(api, staff, site):
 
 
 def test_admin_replaces_a_site_with_put(api, admin_user, site, neighbour_grid):
-    data = new_site_data(neighbour_grid, name="望江兰庭超市", credit_code=site.credit_code, category=category("XS01").pk, floor_area="120.5")
+    data = new_site_data(
+        neighbour_grid, name="望江兰庭超市", credit_code=site.credit_code, category=category("XS01").pk, floor_area="120.5"
+    )
     del data["capacity"]
     response = api(admin_user).put(f"/api/sites/{site.pk}/", data, format="json")
     assert response.status_code == 200, response.content

@@ -13,7 +13,9 @@ def names(response) -> set[str]:
 @pytest.fixture
 def other_street_grid(db):
     """A grid of another street, which nobody of 望江路街道 sees."""
-    return GridFactory(community=CommunityFactory(street=StreetFactory(name="九眼桥街道", code="JYQ"), name="九眼桥社区"), name="第五网格")
+    return GridFactory(
+        community=CommunityFactory(street=StreetFactory(name="九眼桥街道", code="JYQ"), name="九眼桥社区"), name="第五网格"
+    )
 
 
 @pytest.fixture

@@ -204,4 +204,3 @@ def review_shot(page, name: str) -> None:
     directory = screenshot_dir()
     if directory is not None:
         page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
-

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.spreadsheets import COLUMNS
 from enterprises.models import Site, SiteChange, SiteImport
+from enterprises.spreadsheets import COLUMNS
 from tests.factories import SiteFactory, category
 
 HEADERS = [column.header for column in COLUMNS]
@@ -92,13 +92,34 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_an_exported_registry_imports_again_as_updates_with_no_change(client_for, staff, grid, neighbour_grid, far_grid):
-    SiteFactory(grid=grid, name="望江兰庭便利店", address="郭家桥北街1号", latitude=Decimal("30.630001"),
-                longitude=Decimal("104.080002"), floor_area=Decimal("85.5"), storeys=2, staff_count=4,
-                opening_hours="08:00-22:00", safety_contact="赵六", safety_contact_phone="028-85551234",
-                extinguisher_count=6, hydrant_count=1, has_fire_alarm_system=True, has_sprinklers=True, exit_count=2)
+    SiteFactory(
+        grid=grid,
+        name="望江兰庭便利店",
+        address="郭家桥北街1号",
+        latitude=Decimal("30.630001"),
+        longitude=Decimal("104.080002"),
+        floor_area=Decimal("85.5"),
+        storeys=2,
+        staff_count=4,
+        opening_hours="08:00-22:00",
+        safety_contact="赵六",
+        safety_contact_phone="028-85551234",
+        extinguisher_count=6,
+        hydrant_count=1,
+        has_fire_alarm_system=True,
+        has_sprinklers=True,
+        exit_count=2,
+    )
     SiteFactory(grid=neighbour_grid, name="川味小面馆", category=category("XS02"), capacity=60, status=Site.Status.SUSPENDED)
-    SiteFactory(grid=far_grid, name="幸福里院落", address="幸福里3号", credit_code=None, category=category("ZZ01"),
-                floor_area=None, status=Site.Status.CLOSED)
+    SiteFactory(
+        grid=far_grid,
+        name="幸福里院落",
+        address="幸福里3号",
+        credit_code=None,
+        category=category("ZZ01"),
+        floor_area=None,
+        status=Site.Status.CLOSED,
+    )
     SiteFactory(grid=far_grid, name="老旧楼栋", address="幸福里5号", credit_code=None, category=category("ZZ02"), floor_area=None)
     before = list(Site.objects.order_by("pk").values())
     client = client_for(staff)

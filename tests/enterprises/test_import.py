@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from enterprises.spreadsheets import COLUMNS
 from enterprises.models import Site, SiteChange, SiteImport
+from enterprises.spreadsheets import COLUMNS
 from tests.factories import GridFactory, SiteFactory, UserFactory, category, credit_code
 
 HEADERS = [column.header for column in COLUMNS]
@@ -180,7 +180,7 @@ def test_bad_row_is_listed_with_its_row_column_and_reason_and_commit_saves_nothi
         {"row": 3, "column": "负责人电话", "message": site_import.errors[0]["message"]},
     ]
     page = client.get(response.url).content.decode()
-    assert "<th scope=\"row\">3</th>" in page and "负责人电话" in page
+    assert '<th scope="row">3</th>' in page and "负责人电话" in page
     assert "Enter a mobile number of 11 digits" in page
     assert "Commit the import" not in page
 
@@ -220,12 +220,15 @@ def test_every_kind_of_row_error_names_its_cell(client_for, staff, grid):
     assert errors == {
         (2, "类别"),
         (3, "网格"),
-        (4, "建筑面积"), (4, "火灾自动报警系统"),
+        (4, "建筑面积"),
+        (4, "火灾自动报警系统"),
         (5, "统一社会信用代码"),
         (6, "建筑面积"),
         (7, "统一社会信用代码"),
-        (8, "名称"), (8, "状态"),
-        (9, "层数"), (9, "纬度"),
+        (8, "名称"),
+        (8, "状态"),
+        (9, "层数"),
+        (9, "纬度"),
     }
     assert Site.objects.count() == 0
 
