@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
-from accounts.selectors import user_can_edit_registry
 from riskplatform.exceptions import ApplicationError, PermissionDeniedError
 
 from . import exports, imports
 from .filters import SiteFilter
 from .selectors import site_import_get_for_user, site_import_list, site_list
 from .spreadsheets import COLUMNS
+from .views import require_registry_editor
 
 # Errors shown on the preview page; a file with more has the same mistake throughout.
 PREVIEW_ERROR_LIMIT = 1000
@@ -34,15 +33,10 @@ class SiteImportForm(forms.Form):
     )
 
 
-def _require_editor(user: User) -> None:
-    if not user_can_edit_registry(user):
-        raise PermissionDenied(_("Only street office staff may change the registry."))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_import(request):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     form = SiteImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -65,7 +59,7 @@ def site_import(request):
 @login_required
 @require_GET
 def site_import_preview(request, pk: int):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     site_import = site_import_get_for_user(user=request.user, pk=pk)
     errors = site_import.errors
     context = {
@@ -82,7 +76,7 @@ def site_import_preview(request, pk: int):
 @login_required
 @require_POST
 def site_import_commit(request, pk: int):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     site_import = site_import_get_for_user(user=request.user, pk=pk)
     try:
         site_import = imports.site_import_commit(site_import=site_import, acting_user=request.user)

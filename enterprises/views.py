@@ -24,7 +24,8 @@ from .selectors import site_document_get_for_user, site_file_get, site_get_for_u
 from .selectors import site_list as site_list_for_user
 
 
-def _require_editor(user: User) -> None:
+def require_registry_editor(user: User) -> None:
+    """Refuse (403) a page that changes the registry to anyone who does not maintain it."""
     if not user_can_edit_registry(user):
         raise PermissionDenied(_("Only street office staff may change the registry."))
 
@@ -73,7 +74,7 @@ def site_detail(request, pk: int):
 
 @login_required
 def site_create(request):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     form = SiteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,7 +89,7 @@ def site_create(request):
 
 @login_required
 def site_edit(request, pk: int):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     site = site_get_for_user(user=request.user, pk=pk)
     form = SiteForm(request.POST or None, instance=site, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +146,7 @@ def qr_sheet(request):
 @login_required
 @require_POST
 def site_document_upload(request, pk: int):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     site = site_get_for_user(user=request.user, pk=pk)
     form = SiteDocumentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -183,7 +184,7 @@ def site_document_download(request, pk: int, document_pk: int):
 @login_required
 @require_POST
 def site_document_delete(request, pk: int, document_pk: int):
-    _require_editor(request.user)
+    require_registry_editor(request.user)
     document = site_document_get_for_user(user=request.user, site_pk=pk, pk=document_pk)
     try:
         services.site_document_remove(document=document, acting_user=request.user)

@@ -16,7 +16,7 @@ def navigation(request):
     items.append((_("Registry"), reverse("enterprises:site-list")))
     if user_can_edit_registry(user):
         items.append((_("Import"), reverse("enterprises:site-import")))
-    if user.is_admin or user.is_staff:
+    if user.is_staff:
         items.append((_("Admin"), reverse("admin:index")))
     if user.is_admin or user.role == User.Role.STREET_STAFF:
         items.append((_("API"), reverse("api-docs")))
