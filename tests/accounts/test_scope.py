@@ -90,3 +90,12 @@ def test_anonymous_is_sent_to_login(client, site):
     response = client.get(reverse("enterprises:site-detail", args=[site.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_filtering_by_a_grid_outside_the_scope_shows_an_error_not_its_sites(client, grid_worker, far_grid, sites):
+    client.force_login(grid_worker)
+    response = client.get(reverse("enterprises:site-list"), {"grid": far_grid.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "远方五金店" not in html
+    assert response.context["filter"].errors["grid"]
