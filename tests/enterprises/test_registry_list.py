@@ -33,7 +33,9 @@ def test_my_grid_queries_do_not_grow_with_the_data(client, grid_worker, grid):
 
 
 def test_search_matches_name_credit_code_address_and_contact(client, staff, grid):
-    shop = SiteFactory(grid=grid, name="蓉城五金店", address="望江路35号", responsible_person="李四", responsible_phone="13900139000")
+    shop = SiteFactory(
+        grid=grid, name="蓉城五金店", address="望江路35号", responsible_person="李四", responsible_phone="13900139000"
+    )
     SiteFactory(grid=grid, name="川味小面馆", address="郭家桥北街5号")
     client.force_login(staff)
     for text in ["五金", shop.credit_code, "望江路35", "李四", "1390013"]:
