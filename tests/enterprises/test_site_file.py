@@ -197,3 +197,24 @@ def test_file_page_query_count_does_not_grow_with_history(client, staff, site, d
     client.force_login(staff)
     with django_assert_max_num_queries(12):
         assert client.get(site.get_absolute_url()).status_code == 200
+
+
+def test_an_expired_licence_is_marked(client, staff, site, media):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(staff)
+    for valid_until in ["2020-01-31", "2099-12-31"]:
+        client.post(
+            reverse("enterprises:site-document-upload", args=[site.pk]),
+            {
+                "kind": SiteDocument.Kind.BUSINESS_LICENCE,
+                "file": SimpleUploadedFile("l.png", png_bytes()),
+                "valid_until": valid_until,
+            },
+        )
+    expired, valid = sorted(site.documents.all(), key=lambda d: d.valid_until)
+    assert expired.valid_until == datetime.date(2020, 1, 31) and expired.is_expired
+    assert not valid.is_expired
+    assert client.get(site.get_absolute_url()).content.decode().count("badge-expired") == 1
