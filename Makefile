@@ -53,7 +53,7 @@ test: install chromium
 
 # Regenerate the Chinese catalogue's template after changing strings (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'benchmarks/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 check-deploy: install
