@@ -68,7 +68,7 @@ def site_import_preview(request, pk: int):
         "hidden_error_count": max(len(errors) - PREVIEW_ERROR_LIMIT, 0),
         "bad_row_count": len({error["row"] for error in errors}),
         "unchanged_count": site_import.row_count - site_import.create_count - site_import.update_count,
-        "can_commit": site_import.status == site_import.Status.PREVIEWED and not errors,
+        "can_commit": site_import.can_commit,
     }
     return render(request, "enterprises/site_import_preview.html", context)
 

@@ -242,3 +242,8 @@ class SiteImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def can_commit(self) -> bool:
+        """Only a checked file without a single bad row may be committed."""
+        return self.status == self.Status.PREVIEWED and not self.errors

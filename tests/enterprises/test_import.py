@@ -75,22 +75,7 @@ def csv_file(rows: list[dict], *, encoding: str = "utf-8", headers=HEADERS, name
     return SimpleUploadedFile(name, buffer.getvalue().encode(encoding))
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    """Uploaded files go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def client_for(client):
-    """The test client signed in as a persona, reading the pages in English."""
-
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return sign_in
+pytestmark = pytest.mark.usefixtures("media")
 
 
 def upload(client, file):

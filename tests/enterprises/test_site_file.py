@@ -130,11 +130,6 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def test_staff_uploads_a_licence_and_the_grid_worker_opens_it(client, staff, grid_worker, site, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
