@@ -1,12 +1,55 @@
+"""Django admin of people and the territory.
+
+Superusers see everything. Other staff with admin access see only their scope
+(accounts.selectors, the same rules as the pages and the API), and cannot make
+anyone a superuser or hand out permissions.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Community, FireStation, Grid, Street, User
+from .selectors import community_list, fire_station_list, grid_list, street_list, user_list
+
+
+class ScopedAdminMixin:
+    """Narrows an admin's rows, and the territory it offers in forms, to the acting user's scope."""
+
+    def scope(self, request, queryset):
+        """The rows of ``queryset`` the acting user may see; override per model."""
+        return queryset
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else self.scope(request, queryset)
+
+    def _territory(self, request, model):
+        user = request.user
+        return {
+            Grid: lambda: grid_list(user=user),
+            Community: lambda: community_list(user=user),
+            Street: lambda: street_list(user=user),
+            FireStation: lambda: fire_station_list(user=user),
+        }.get(model, lambda: None)()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            scoped = self._territory(request, db_field.related_model)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            scoped = self._territory(request, db_field.related_model)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "street", "station", "is_active"]
     list_filter = ["role", "is_active", "street", "station"]
     search_fields = ["username", "full_name", "phone"]
@@ -23,6 +66,16 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role and scope"), {"fields": ["role", "grids", "street", "station"]}),
     ]
 
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=user_list(user=request.user).values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Only a superuser hands out admin rights.
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return readonly
+
 
 class CommunityInline(admin.TabularInline):
     model = Community
@@ -35,29 +88,41 @@ class GridInline(admin.TabularInline):
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
     inlines = [CommunityInline]
 
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=street_list(user=request.user).values("pk"))
+
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "street"]
     list_filter = ["street"]
     search_fields = ["name", "code"]
     inlines = [GridInline]
 
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=community_list(user=request.user).values("pk"))
+
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin):
+class GridAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "community"]
     list_filter = ["community__street", "community"]
     search_fields = ["name", "code", "community__name"]
     list_select_related = ["community"]
 
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=grid_list(user=request.user).values("pk"))
+
 
 @admin.register(FireStation)
-class FireStationAdmin(admin.ModelAdmin):
+class FireStationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "street", "phone"]
     filter_horizontal = ["grids"]
+
+    def scope(self, request, queryset):
+        return queryset.filter(pk__in=fire_station_list(user=request.user).values("pk"))

@@ -4,25 +4,32 @@ Every list goes through the scope rules of ``accounts.selectors``, so the API
 answers the same question as the pages.
 """
 
+from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, routers, serializers, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import Community, FireStation, Grid, Street
-from accounts.selectors import community_list, fire_station_list, grid_list, street_list, user_can_edit_registry
+from accounts.selectors import (
+    REGISTRY_EDITORS_ONLY,
+    community_list,
+    fire_station_list,
+    grid_list,
+    street_list,
+    user_can_edit_registry,
+)
 
 
 class RegistryEditorOrReadOnly(permissions.BasePermission):
     """Everyone in scope may read; only those who maintain the registry may write (403 otherwise)."""
 
-    message = _("Only street office staff may change the registry.")
+    message = REGISTRY_EDITORS_ONLY
 
     def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or user_can_edit_registry(request.user)
+        return request.method in permissions.SAFE_METHODS or user_can_edit_registry(user=request.user)
 
 
 class StreetSerializer(serializers.ModelSerializer):
@@ -97,21 +104,37 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    def validate(self, attrs):
+        # The Django request, not DRF's wrapper: django-axes counts the failure on it and
+        # its middleware answers a locked-out client (accounts.views.locked_out).
+        request = self.context["request"]._request
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(_("Wrong username or password."), code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
 class AuthTokenViewSet(viewsets.GenericViewSet):
     """Exchange a username and password for the user's API token (``Authorization: Token <key>``)."""
 
-    serializer_class = AuthTokenSerializer
+    serializer_class = TokenRequestSerializer
     permission_classes = [permissions.AllowAny]
     # The credentials in the body are the authentication; a session cookie must not
     # make the request fail its CSRF check.
     authentication_classes: list = []
-    # Password guessing is slowed down per client address.
+    # Password guessing is slowed down per client address, and django-axes locks out a
+    # username after repeated failures from one address, as on the login page.
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth-token"
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenSerializer}, auth=[])
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

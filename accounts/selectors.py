@@ -5,8 +5,10 @@ Every selector of every app that returns territory-bound rows narrows them with
 """
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, FireStation, Grid, Street, User
+from riskplatform.exceptions import PermissionDeniedError
 
 NOTHING = Q(pk__in=[])
 
@@ -68,9 +70,35 @@ def fire_station_list(*, user: User) -> QuerySet[FireStation]:
     )
 
 
-def user_can_edit_registry(user: User) -> bool:
+def user_list(*, user: User) -> QuerySet[User]:
+    """People in the user's scope: an admin sees everyone, street staff the people of their
+    street (staff, grid workers of its grids, operators of its stations), others themselves."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    if user.is_admin:
+        return User.objects.all()
+    if user.role == User.Role.STREET_STAFF and user.street_id:
+        street = user.street_id
+        return User.objects.filter(
+            Q(street_id=street)
+            | Q(pk__in=User.objects.filter(grids__community__street_id=street).values("pk"))
+            | Q(station__street_id=street)
+        )
+    return User.objects.filter(pk=user.pk)
+
+
+REGISTRY_EDITORS_ONLY = _("Only street office staff may change the registry.")
+
+
+def user_can_edit_registry(*, user: User) -> bool:
     """Street office staff maintain the registry (DOMAIN.md, "Who uses it"); admins may too."""
-    return user.is_authenticated and (user.is_admin or user.role == User.Role.STREET_STAFF)
+    return user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.STREET_STAFF)
+
+
+def ensure_registry_editor(*, user: User) -> None:
+    """Refuse (PermissionDeniedError: a 403 page or API answer) anyone who does not maintain the registry."""
+    if not user_can_edit_registry(user=user):
+        raise PermissionDeniedError(REGISTRY_EDITORS_ONLY)
 
 
 def user_scope_label(user: User) -> str:

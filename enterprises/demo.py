@@ -15,13 +15,12 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Community, FireStation, Grid, Street, User
 
 from .models import Category, Site, SiteChange
-from .services import SITE_FIELDS, site_field_display
+from .services import site_creation_changes
 from .validators import CREDIT_CODE_CHARSET, credit_code_check_character
 
 DEMO_PASSWORD = "riskplatform-demo"
@@ -595,12 +594,7 @@ def _demo_grids() -> dict[str, Grid]:
 
 def _created_change(site: Site) -> SiteChange:
     """The first entry of a site file's history, as ``site_create`` records it, without an actor."""
-    changes = {}
-    for name in SITE_FIELDS:
-        value = site_field_display(site, name)
-        if value != "":
-            changes[name] = ["", value]
-    return SiteChange(site=site, actor=None, action=SiteChange.Action.CREATED, changes=changes)
+    return SiteChange(site=site, actor=None, action=SiteChange.Action.CREATED, changes=site_creation_changes(site=site))
 
 
 def _bulk_create_sites(
@@ -709,7 +703,7 @@ def seed_demo() -> SeedResult:
 
     rows = demo_site_rows()
     taken_codes = set(Site.objects.filter(credit_code__gt="").values_list("credit_code", flat=True))
-    taken_places = set(Site.objects.filter(Q(credit_code__isnull=True) | Q(credit_code="")).values_list("name", "address"))
+    taken_places = set(Site.objects.filter(credit_code__isnull=True).values_list("name", "address"))
     missing = [
         row
         for row in rows
@@ -741,13 +735,17 @@ def generate_sites(count: int, *, start: int, batch_size: int = BATCH_SIZE, reco
     rng = random.Random(f"{SEED}:{start}")
     generator = SiteGenerator(rng, places)
     codes, weights = zip(*CATEGORY_COUNTS.items(), strict=True)
-    # Synthetic sites may repeat a name and address; only the credit code is unique.
+    # Synthetic names and addresses may repeat; the number of each file without a
+    # credit code is added to its address, since the registry allows no twin of those.
     generator.used_name_addresses = _NeverUsed()
     generator.used_names = _NeverUsed()
 
     def rows() -> Iterator[dict[str, Any]]:
         for index in range(start, start + count):
-            yield generator.site(index, rng.choices(codes, weights=weights)[0])
+            row = generator.site(index, rng.choices(codes, weights=weights)[0])
+            if row["credit_code"] is None:
+                row["address"] = f"{row['address']}（{index}）"
+            yield row
 
     return _bulk_create_sites(rows(), grids=grids, categories=categories, batch_size=batch_size, record_history=record_history)
 

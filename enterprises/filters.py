@@ -34,4 +34,4 @@ class SiteFilter(django_filters.FilterSet):
         fields = ["q", "community", "grid", "category", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(site_search_q(value))
+        return queryset.filter(site_search_q(text=value))

@@ -1,90 +1,108 @@
 """Pages to import sites from a spreadsheet and to export the registry. Thin: the work is in
-``enterprises.imports`` and ``enterprises.exports``."""
+``enterprises.imports`` and ``enterprises.exports``; errors are mapped in riskplatform.pages."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from riskplatform.exceptions import ApplicationError, PermissionDeniedError
+from accounts.selectors import ensure_registry_editor
+from riskplatform.forms import ApplicationErrorFormMixin
+from riskplatform.pages import ServiceFormView
 
 from . import exports, imports
 from .filters import SiteFilter
+from .models import SiteImport
 from .selectors import site_import_get_for_user, site_import_list, site_list
 from .spreadsheets import COLUMNS
-from .views import require_registry_editor
 
 # Errors shown on the preview page; a file with more has the same mistake throughout.
 PREVIEW_ERROR_LIMIT = 1000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class SiteImportForm(forms.Form):
+class SiteImportForm(ApplicationErrorFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
         help_text=gettext_lazy("An Excel workbook (.xlsx) or a CSV file (.csv), UTF-8 or GBK."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def site_import(request):
-    require_registry_editor(request.user)
-    form = SiteImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            site_import = imports.site_import_create(acting_user=request.user, upload=form.cleaned_data["file"])
-        except PermissionDeniedError as error:
-            raise PermissionDenied(error.message) from error
-        except ApplicationError as error:
-            form.add_error("file", error.message)
-        else:
-            return redirect("enterprises:site-import-preview", pk=site_import.pk)
-    context = {
-        "form": form,
-        "columns": COLUMNS,
-        "recent_imports": site_import_list(user=request.user)[:10],
-        "template_url": f"{reverse('enterprises:site-export')}?template=1",
-    }
-    return render(request, "enterprises/site_import.html", context)
+    def add_application_error(self, error) -> None:
+        # Whatever is wrong with an uploaded file is said beside the file field.
+        self.add_error("file", error.message)
 
 
-@login_required
-@require_GET
-def site_import_preview(request, pk: int):
-    require_registry_editor(request.user)
-    site_import = site_import_get_for_user(user=request.user, pk=pk)
+class SiteImportView(ServiceFormView):
+    form_class = SiteImportForm
+    template_name = "enterprises/site_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            ensure_registry_editor(user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "columns": COLUMNS,
+            "recent_imports": site_import_list(user=self.request.user)[:10],
+            "template_url": f"{reverse('enterprises:site-export')}?template=1",
+        }
+
+    def perform(self, form):
+        site_import = imports.site_import_create(acting_user=self.request.user, upload=form.cleaned_data["file"])
+        return redirect("enterprises:site-import-preview", pk=site_import.pk)
+
+
+def _preview_context(site_import: SiteImport) -> dict:
     errors = site_import.errors
-    context = {
+    return {
         "site_import": site_import,
         "errors": errors[:PREVIEW_ERROR_LIMIT],
         "hidden_error_count": max(len(errors) - PREVIEW_ERROR_LIMIT, 0),
         "bad_row_count": len({error["row"] for error in errors}),
         "unchanged_count": site_import.row_count - site_import.create_count - site_import.update_count,
         "can_commit": site_import.can_commit,
+        "progress": imports.site_import_progress(site_import=site_import)
+        if site_import.status == SiteImport.Status.QUEUED
+        else None,
     }
-    return render(request, "enterprises/site_import_preview.html", context)
+
+
+@login_required
+@require_GET
+def site_import_preview(request, pk: int):
+    ensure_registry_editor(user=request.user)
+    site_import = site_import_get_for_user(user=request.user, pk=pk)
+    return render(request, "enterprises/site_import_preview.html", _preview_context(site_import))
+
+
+@login_required
+@require_GET
+def site_import_progress(request, pk: int):
+    """The progress bar of a background commit, polled by htmx; the whole page again once it is done."""
+    ensure_registry_editor(user=request.user)
+    site_import = site_import_get_for_user(user=request.user, pk=pk)
+    if site_import.status != SiteImport.Status.QUEUED:
+        response = render(request, "enterprises/_site_import_progress.html", _preview_context(site_import))
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "enterprises/_site_import_progress.html", _preview_context(site_import))
 
 
 @login_required
 @require_POST
 def site_import_commit(request, pk: int):
-    require_registry_editor(request.user)
+    ensure_registry_editor(user=request.user)
     site_import = site_import_get_for_user(user=request.user, pk=pk)
-    try:
-        site_import = imports.site_import_commit(site_import=site_import, acting_user=request.user)
-    except PermissionDeniedError as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
+    site_import = imports.site_import_commit(site_import=site_import, acting_user=request.user)
+    if site_import.status == SiteImport.Status.COMMITTED:
         messages.success(
             request,
             _("Import committed. Sites created: %(created)d; sites updated: %(updated)d.")

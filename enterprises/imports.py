@@ -11,32 +11,36 @@
 3. ``site_import_create`` stores the file and its preview (counts and every row
    error); ``site_import_commit`` plans again from the stored file in one
    transaction, since the registry may have changed, and writes all rows or none.
+   A large file is committed by a Celery task (enterprises.tasks), its progress
+   shown on the import's page.
 """
 
 import datetime
+import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Grid, User
-from accounts.selectors import grid_list, grid_scope_q, user_can_edit_registry
-from riskplatform.exceptions import ApplicationError, PermissionDeniedError
+from accounts.selectors import ensure_registry_editor, grid_list
+from riskplatform.exceptions import ApplicationError
 
 from .models import Category, Site, SiteChange, SiteImport
-from .services import site_apply_fields, site_check_rules, site_normalize_input
+from .services import integrity_error_as_field_error, site_apply_fields, site_check_rules, site_normalize_input
 from .spreadsheets import (
     COLUMN_BY_FIELD,
     FALSE_WORDS,
-    MAX_UPLOAD_BYTES,
     NO,
     STATUS_WORDS,
     TRUE_WORDS,
@@ -46,8 +50,15 @@ from .spreadsheets import (
     read_sheet,
 )
 
+logger = logging.getLogger(__name__)
+
 # Lookups by credit code or name stay below every database's limit on query parameters.
 LOOKUP_CHUNK = 2000
+# How often (in rows) the progress of a background commit is reported.
+PROGRESS_EVERY = 500
+
+# progress(stage, done, total)
+Progress = Callable[[str, int, int], None]
 
 
 class _CellError(Exception):
@@ -57,6 +68,9 @@ class _CellError(Exception):
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        # PostgreSQL refuses NUL characters; a spreadsheet cell never means one.
+        return value.replace("\x00", "").strip()
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, float) and value.is_integer():
@@ -91,12 +105,8 @@ def _parse(column: Column, value: Any, *, lookups: "_Lookups") -> Any:
     if column.kind == "decimal":
         return _decimal(text)
     if column.kind == "coordinate":
-        number = _decimal(text)
-        limit = 90 if column.field == "latitude" else 180
-        if abs(number) > limit:
-            raise _CellError(_("Enter a value between -%(limit)d and %(limit)d.") % {"limit": limit})
-        # Map tools give many decimals; six (about 0.1 m) is what the registry keeps.
-        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        # Range and rounding are the service's, as for the page and the API.
+        return _decimal(text)
     if column.kind == "integer":
         number = _decimal(text)
         if number != number.to_integral_value():
@@ -190,10 +200,19 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK):
         yield items[start : start + size]
 
 
-def _site_queryset(*, lock: bool) -> QuerySet[Site]:
-    queryset = Site.objects.select_related("category", "grid__community")
-    # At commit the matched sites are locked, so nothing changes them between check and write.
-    return queryset.select_for_update(of=("self",)) if lock else queryset
+def _sites_by_pk(pks: list[int], *, lock: bool) -> list[Site]:
+    """The sites, each loaded once; with ``lock``, locked in ascending primary-key order.
+
+    One order for every commit, so two commits that share sites wait for each other
+    instead of deadlocking.
+    """
+    sites = []
+    for chunk in _chunks(sorted(pks)):
+        queryset = Site.objects.select_related("category", "grid__community").filter(pk__in=chunk).order_by("pk")
+        if lock:
+            queryset = queryset.select_for_update(of=("self",))
+        sites.extend(queryset)
+    return sites
 
 
 @dataclass
@@ -207,11 +226,11 @@ class _Plan:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, *, sheet: Sheet, user: User, lock: bool = False) -> "_Plan":
+    def build(cls, *, sheet: Sheet, user: User, lock: bool = False, progress: Progress | None = None) -> "_Plan":
         """1. parse every row; 2. load the sites the file may name; 3. match and check each row."""
         lookups = _Lookups(user=user)
         rows = [cls._parse_row(number, values, sheet=sheet, lookups=lookups) for number, values in sheet.rows]
-        by_code, by_name_address = cls._existing(rows, user=user, lock=lock)
+        by_code, by_name_address = cls._existing(rows, lock=lock)
         plan = cls(row_count=len(rows))
         first_row_of_code: dict[str, int] = {}
         first_row_of_name_address: dict[tuple[str, str], int] = {}
@@ -240,6 +259,8 @@ class _Plan:
             if site is not None:
                 plan._check(row, site)
             plan.errors.extend(row.errors)
+            if progress is not None and row.number % PROGRESS_EVERY == 0:
+                progress("checking", len(plan.creates) + len(plan.updates) + plan.unchanged, plan.row_count)
         return plan
 
     @staticmethod
@@ -265,24 +286,31 @@ class _Plan:
                 else:
                     value = ""
             row.data[field_name] = value
-        row.data = site_normalize_input(row.data)
+        row.data = site_normalize_input(data=row.data)
         return row
 
     @staticmethod
-    def _existing(rows: list[_Row], *, user: User, lock: bool) -> tuple[dict[str, Site], dict[tuple[str, str], list[Site]]]:
-        """The registry's sites the file may name: by credit code anywhere, by name + address in the user's area."""
+    def _existing(rows: list[_Row], *, lock: bool) -> tuple[dict[str, Site], dict[tuple[str, str], list[Site]]]:
+        """The registry's sites the file may name, by credit code and by name + address, anywhere.
+
+        A match outside the user's area is an error of its row (``_match``), not a new
+        site: the database allows no twin (a unique credit code; a unique name and
+        address among files without one).
+        """
         codes = sorted({row.data["credit_code"] for row in rows if row.data.get("credit_code")})
         names = sorted({row.data["name"] for row in rows if row.data.get("name") and row.data.get("address")})
-        by_code: dict[str, Site] = {}
+        pks: set[int] = set()
         for chunk in _chunks(codes):
-            for site in _site_queryset(lock=lock).filter(credit_code__in=chunk).order_by("pk"):
-                by_code[site.credit_code] = site
-        by_name_address: dict[tuple[str, str], list[Site]] = {}
+            pks.update(Site.objects.filter(credit_code__in=chunk).values_list("pk", flat=True))
         for chunk in _chunks(names):
-            for site in _site_queryset(lock=lock).filter(grid_scope_q(user=user, prefix="grid__"), name__in=chunk).order_by("pk"):
-                # One object per site: a site found by both code and name is the same row to change.
-                site = by_code.get(site.credit_code, site) if site.credit_code else site
-                by_name_address.setdefault((site.name, site.address), []).append(site)
+            pks.update(Site.objects.filter(name__in=chunk).values_list("pk", flat=True))
+        by_code: dict[str, Site] = {}
+        by_name_address: dict[tuple[str, str], list[Site]] = {}
+        # Read again (locked, at commit), so the matching below sees the rows as they are now.
+        for site in _sites_by_pk(list(pks), lock=lock):
+            if site.credit_code:
+                by_code[site.credit_code] = site
+            by_name_address.setdefault((site.name, site.address), []).append(site)
         return by_code, by_name_address
 
     def _match(self, row: _Row, *, code: str, name_address, by_code, by_name_address, lookups: _Lookups) -> Site | None:
@@ -311,6 +339,12 @@ class _Plan:
             return None
         if candidates:
             site = candidates[0]
+            if site.grid_id not in lookups.grid_ids:
+                row.error(
+                    "name",
+                    _("A site with this name and address is registered outside your area; it cannot be changed from here."),
+                )
+                return None
             if not code:
                 # A row without a code never erases the code the registry already has.
                 row.data.pop("credit_code", None)
@@ -328,10 +362,10 @@ class _Plan:
                     setattr(site, name, value)
             changes = None
         else:
-            changes = site_apply_fields(site, row.data)
+            changes = site_apply_fields(site=site, data=row.data)
         # Category, grid and credit-code uniqueness were resolved for the whole file up front.
         try:
-            site_check_rules(site, database_checks=False)
+            site_check_rules(site=site, database_checks=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 if name in row.bad_fields:
@@ -347,11 +381,15 @@ class _Plan:
         else:
             self.unchanged += 1
 
-    def write(self, *, acting_user: User) -> None:
+    def write(self, *, acting_user: User, progress: Progress | None = None) -> None:
         """Save the planned creates and updates with their history, in bulk."""
         now = timezone.now()
+        total = len(self.creates) + len(self.updates)
         new_sites = [site for site, _changes in self.creates]
-        Site.objects.bulk_create(new_sites, batch_size=1000)
+        for start in range(0, len(new_sites), 1000):
+            Site.objects.bulk_create(new_sites[start : start + 1000])
+            if progress is not None:
+                progress("writing", min(start + 1000, len(new_sites)), total)
         changed_sites = []
         changed_fields: set[str] = set()
         for site, changes in self.updates:
@@ -372,12 +410,7 @@ class _Plan:
         SiteChange.objects.bulk_create(history, batch_size=1000)
 
 
-# --- Services and selectors ----------------------------------------------------------
-
-
-def _ensure_may_import(user: User) -> None:
-    if not user_can_edit_registry(user):
-        raise PermissionDeniedError(_("Only street office staff may change the registry."))
+# --- Services ----------------------------------------------------------------------------
 
 
 def _preview_fields(site_import: SiteImport, plan: _Plan) -> None:
@@ -393,10 +426,12 @@ def site_import_create(*, acting_user: User, upload) -> SiteImport:
     A file that cannot be read as a table of sites raises ApplicationError and
     leaves nothing behind: neither an import row nor a stored file.
     """
-    _ensure_may_import(acting_user)
-    if upload.size > MAX_UPLOAD_BYTES:
+    ensure_registry_editor(user=acting_user)
+    # Refused by its size before it is read into memory.
+    if upload.size > settings.IMPORT_MAX_BYTES:
         raise ApplicationError(
-            _("The file is larger than %(max)d MB; split it into smaller files.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            _("The file is larger than %(max)d MB; split it into smaller files.")
+            % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
         )
     upload.seek(0)
     content = upload.read()
@@ -410,10 +445,61 @@ def site_import_create(*, acting_user: User, upload) -> SiteImport:
     site_import.file.save(f"{uuid.uuid4().hex}{Path(original_name).suffix.lower()}", ContentFile(content), save=False)
     try:
         site_import.save()
-    except Exception:
+    except BaseException:
         site_import.file.delete(save=False)
         raise
     return site_import
+
+
+def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImport:
+    """Write every row of a previewed import, or nothing; a large file in the background.
+
+    A file of more than IMPORT_BACKGROUND_ROWS rows is marked queued and committed by
+    a Celery task (``site_import_run_commit``) once this transaction commits; its page
+    shows the progress. A smaller one is committed now. Either way the import
+    returned says how it went: committed, queued, or back to its preview with
+    ``commit_error`` saying why nothing was saved (the registry changed meanwhile).
+    """
+    ensure_registry_editor(user=acting_user)
+    _ensure_committable(site_import)
+    if site_import.row_count <= settings.IMPORT_BACKGROUND_ROWS:
+        _commit(site_import_id=site_import.pk, acting_user=acting_user)
+        site_import.refresh_from_db()
+        return site_import
+    from .tasks import site_import_commit_task
+
+    with transaction.atomic():
+        # Only one click queues it; a second finds it queued already.
+        queued = SiteImport.objects.filter(pk=site_import.pk, status=SiteImport.Status.PREVIEWED).update(
+            status=SiteImport.Status.QUEUED, committed_by=acting_user, commit_error=""
+        )
+        if queued != 1:
+            raise ApplicationError(_("This import is already being committed."))
+        transaction.on_commit(lambda: site_import_commit_task.delay(site_import.pk))
+    _report_progress(site_import.pk, "queued", 0, site_import.row_count)
+    site_import.refresh_from_db()
+    return site_import
+
+
+def _ensure_committable(site_import: SiteImport) -> None:
+    if site_import.status == SiteImport.Status.COMMITTED:
+        raise ApplicationError(_("This import was already committed."))
+    if site_import.status == SiteImport.Status.QUEUED:
+        raise ApplicationError(_("This import is already being committed."))
+    if site_import.errors:
+        raise ApplicationError(
+            _("Errors in the file: %(count)d. Correct them and upload the file again; nothing was saved.")
+            % {"count": len(site_import.errors)}
+        )
+
+
+def site_import_run_commit(*, site_import_id: int) -> None:
+    """The background commit of a queued import (enterprises.tasks). Safe to run twice:
+    an import no longer queued (committed, or handed back with errors) is left alone."""
+    site_import = SiteImport.objects.select_related("committed_by").filter(pk=site_import_id).first()
+    if site_import is None or site_import.status != SiteImport.Status.QUEUED or site_import.committed_by is None:
+        return
+    _commit(site_import_id=site_import_id, acting_user=site_import.committed_by)
 
 
 class _RegistryChanged(Exception):
@@ -422,55 +508,68 @@ class _RegistryChanged(Exception):
         self.plan = plan
 
 
-def site_import_commit(*, site_import: SiteImport, acting_user: User) -> SiteImport:
-    """Write every row of a previewed import, or nothing.
+def _commit(*, site_import_id: int, acting_user: User) -> None:
+    """Plan the stored file anew and write it, all or nothing; record the outcome on the import.
 
-    1. Refuse an import already committed or whose preview had errors.
-    2. In one transaction: lock the import, read the stored file again and plan it
-       anew against the registry as it is now, locking the sites it matches.
-    3. Any row error now (the registry changed since the preview) rolls everything
-       back; the preview is then updated to show those errors.
-    4. Otherwise create and update the sites with their history and mark the import committed.
+    1. In one transaction: lock the import, then (in _Plan.build) the sites it
+       matches, in primary-key order; read the stored file again and plan it against
+       the registry as it is now.
+    2. Any row error now (the registry changed since the preview) rolls everything
+       back; the import then shows those errors and why nothing was saved.
+    3. Otherwise create and update the sites with their history and mark it committed.
     """
-    _ensure_may_import(acting_user)
-    if site_import.status == SiteImport.Status.COMMITTED:
-        raise ApplicationError(_("This import was already committed."))
-    if site_import.errors:
-        raise ApplicationError(
-            _("Errors in the file: %(count)d. Correct them and upload the file again; nothing was saved.")
-            % {"count": len(site_import.errors)}
-        )
-    content = _stored_content(site_import)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        _report_progress(site_import_id, stage, done, total)
+
     try:
         with transaction.atomic():
-            locked = SiteImport.objects.select_for_update().get(pk=site_import.pk)
+            locked = SiteImport.objects.select_for_update().get(pk=site_import_id)
             if locked.status == SiteImport.Status.COMMITTED:
-                raise ApplicationError(_("This import was already committed."))
-            sheet = read_sheet(content=content, name=locked.original_name)
-            plan = _Plan.build(sheet=sheet, user=acting_user, lock=True)
+                return
+            sheet = read_sheet(content=_stored_content(locked), name=locked.original_name)
+            plan = _Plan.build(sheet=sheet, user=acting_user, lock=True, progress=progress)
             if plan.errors:
                 raise _RegistryChanged(plan)
-            plan.write(acting_user=acting_user)
+            plan.write(acting_user=acting_user, progress=progress)
             _preview_fields(locked, plan)
             locked.status = SiteImport.Status.COMMITTED
             locked.committed_at = timezone.now()
-            locked.save(update_fields=["row_count", "create_count", "update_count", "errors", "status", "committed_at"])
+            locked.committed_by = acting_user
+            locked.commit_error = ""
+            locked.save()
     except _RegistryChanged as changed:
-        _preview_fields(site_import, changed.plan)
-        site_import.save(update_fields=["row_count", "create_count", "update_count", "errors"])
-        raise ApplicationError(
-            _(
-                "The registry has changed since the preview; rows that no longer pass: %(count)d. "
-                "Nothing was saved; see the errors below."
-            )
-            % {"count": len({error["row"] for error in changed.plan.errors})}
-        ) from None
+        rows = len({error["row"] for error in changed.plan.errors})
+        message = _(
+            "The registry has changed since the preview; rows that no longer pass: %(count)d. "
+            "Nothing was saved; see the errors below."
+        ) % {"count": rows}
+        _hand_back(site_import_id, message, plan=changed.plan)
     except IntegrityError as error:
-        # Someone registered one of the file's credit codes between the check and the write.
-        raise ApplicationError(
-            _("The registry changed while the import was being saved; nothing was saved. Commit again.")
-        ) from error
-    return locked
+        # Someone registered one of the file's sites between the check and the write.
+        detail = integrity_error_as_field_error(error)
+        message = _("The registry changed while the import was being saved; nothing was saved. Commit again.")
+        if detail.field_errors:
+            message = f"{message} {next(iter(detail.field_errors.values()))[0]}"
+        _hand_back(site_import_id, message)
+    except ApplicationError as error:
+        _hand_back(site_import_id, error.message)
+    except Exception:
+        logger.exception("Import %s could not be committed", site_import_id)
+        _hand_back(site_import_id, _("The import could not be committed because of an error on the server; nothing was saved."))
+        raise
+    finally:
+        cache.delete(_progress_key(site_import_id))
+
+
+def _hand_back(site_import_id: int, message: str, *, plan: _Plan | None = None) -> None:
+    """Return an import to its preview with why nothing was saved (and the new row errors)."""
+    site_import = SiteImport.objects.get(pk=site_import_id)
+    if plan is not None:
+        _preview_fields(site_import, plan)
+    site_import.status = SiteImport.Status.PREVIEWED
+    site_import.commit_error = str(message)
+    site_import.save(update_fields=["row_count", "create_count", "update_count", "errors", "status", "commit_error"])
 
 
 def _stored_content(site_import: SiteImport) -> bytes:
@@ -479,3 +578,23 @@ def _stored_content(site_import: SiteImport) -> bytes:
             return stored.read()
     except (FileNotFoundError, ValueError) as error:
         raise ApplicationError(_("The uploaded file is no longer available; upload it again.")) from error
+
+
+# --- Progress of a background commit ---------------------------------------------------------
+# Kept in the cache (Redis in production), since the commit's own transaction shows
+# nothing to others until it ends.
+
+
+def _progress_key(site_import_id: int) -> str:
+    return f"site-import-progress:{site_import_id}"
+
+
+def _report_progress(site_import_id: int, stage: str, done: int, total: int) -> None:
+    cache.set(_progress_key(site_import_id), {"stage": stage, "done": done, "total": total}, timeout=3600)
+
+
+def site_import_progress(*, site_import: SiteImport) -> dict[str, Any]:
+    """How far a queued import's commit is: {"stage", "done", "total", "percent"}."""
+    state = cache.get(_progress_key(site_import.pk)) or {"stage": "queued", "done": 0, "total": site_import.row_count}
+    total = state["total"] or 1
+    return {**state, "percent": min(100, round(100 * state["done"] / total))}

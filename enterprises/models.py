@@ -1,8 +1,10 @@
+import secrets
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -58,6 +60,33 @@ class Category(models.Model):
         return self.name
 
 
+# The range of each number of a site file: validated by every front end through the
+# services (model validators) and kept by the database (check constraints). The upper
+# bounds are far beyond any real unit but inside the columns' integer types.
+SITE_BOUNDS = {
+    "latitude": (-90, 90),
+    "longitude": (-180, 180),
+    "floor_area": (0, 10_000_000),
+    # The tallest buildings have fewer than 200 storeys.
+    "storeys": (0, 200),
+    "staff_count": (0, 1_000_000),
+    "capacity": (0, 1_000_000),
+    "extinguisher_count": (0, 100_000),
+    "hydrant_count": (0, 100_000),
+    "exit_count": (0, 1_000),
+}
+
+
+def _bounded(field: str) -> list:
+    low, high = SITE_BOUNDS[field]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def new_qr_token() -> str:
+    """A random, unguessable token for a site's QR tag (22 URL-safe characters, 128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
 class Site(models.Model):
     """A supervised unit's file (一企一档): identity, people, size, fire facilities, status."""
 
@@ -80,33 +109,44 @@ class Site(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="sites", verbose_name=_("category"))
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="sites", verbose_name=_("grid"))
     address = models.CharField(_("address"), max_length=200)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_bounded("latitude")
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=_bounded("longitude")
+    )
 
     responsible_person = models.CharField(_("responsible person"), max_length=50)
     responsible_phone = models.CharField(_("responsible person's phone"), max_length=20, validators=[validate_phone])
     safety_contact = models.CharField(_("safety contact"), max_length=50, blank=True)
     safety_contact_phone = models.CharField(_("safety contact's phone"), max_length=20, blank=True, validators=[validate_phone])
 
-    floor_area = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=1, null=True, blank=True)
-    storeys = models.PositiveSmallIntegerField(_("storeys"), null=True, blank=True)
-    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+    floor_area = models.DecimalField(
+        _("floor area (m²)"), max_digits=10, decimal_places=1, null=True, blank=True, validators=_bounded("floor_area")
+    )
+    storeys = models.PositiveSmallIntegerField(_("storeys"), null=True, blank=True, validators=_bounded("storeys"))
+    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True, validators=_bounded("staff_count"))
     capacity = models.PositiveIntegerField(
         _("capacity (diners or beds)"),
         null=True,
         blank=True,
         help_text=_("Seats for diners, or beds, where the category counts them."),
+        validators=_bounded("capacity"),
     )
     opening_hours = models.CharField(_("opening hours"), max_length=100, blank=True)
 
-    extinguisher_count = models.PositiveIntegerField(_("fire extinguishers"), default=0)
-    hydrant_count = models.PositiveIntegerField(_("indoor hydrants"), default=0)
+    extinguisher_count = models.PositiveIntegerField(
+        _("fire extinguishers"), default=0, validators=_bounded("extinguisher_count")
+    )
+    hydrant_count = models.PositiveIntegerField(_("indoor hydrants"), default=0, validators=_bounded("hydrant_count"))
     has_fire_alarm_system = models.BooleanField(_("automatic fire alarm system"), default=False)
     has_sprinklers = models.BooleanField(_("sprinkler system"), default=False)
-    exit_count = models.PositiveSmallIntegerField(_("safety exits"), default=1)
+    exit_count = models.PositiveSmallIntegerField(_("safety exits"), default=1, validators=_bounded("exit_count"))
     facilities_note = models.TextField(_("notes on fire facilities"), blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
+    # What the site's QR tag carries instead of its sequential id (enterprises.views.site_by_tag).
+    qr_token = models.CharField(_("QR tag token"), max_length=32, unique=True, default=new_qr_token, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -114,6 +154,20 @@ class Site(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        constraints = [
+            # A unit without a credit code (a courtyard) is known by its name and address;
+            # two such files would be twins (the import matches on these two).
+            models.UniqueConstraint(
+                fields=["name", "address"], condition=Q(credit_code__isnull=True), name="site_name_address_unique_without_code"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+                    name=f"site_{field}_in_range",
+                )
+                for field, (low, high) in SITE_BOUNDS.items()
+            ],
+        ]
         indexes = [
             models.Index(fields=["grid", "name"], name="site_grid_name_idx"),
             models.Index(fields=["category", "name"], name="site_category_name_idx"),
@@ -221,6 +275,7 @@ class SiteImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Checked, not committed")
+        QUEUED = "queued", _("Being committed")
         COMMITTED = "committed", _("Committed")
 
     file = models.FileField(_("file"), upload_to="site-imports/")
@@ -234,6 +289,9 @@ class SiteImport(models.Model):
     # [{"row": 7, "column": "统一社会信用代码", "message": "..."}]
     errors = models.JSONField(default=list)
     committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Why the last commit saved nothing (the registry changed, the file is gone, ...).
+    commit_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]

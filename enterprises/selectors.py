@@ -1,7 +1,13 @@
 """Reads of the registry, already narrowed to what the acting user may see."""
 
+import re
+from pathlib import PurePosixPath
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import grid_scope_q
@@ -18,9 +24,10 @@ def site_list(*, user: User) -> QuerySet[Site]:
     )
 
 
-def site_search_q(text: str) -> Q:
+def site_search_q(*, text: str) -> Q:
     """Matches a site by name, credit code, address or either contact (name or phone)."""
-    text = text.strip()
+    # PostgreSQL refuses NUL characters in a query; no site holds one.
+    text = text.replace("\x00", "").strip()
     if not text:
         return Q()
     return (
@@ -39,7 +46,20 @@ def site_get_for_user(*, user: User, pk: int) -> Site:
     try:
         return site_list(user=user).get(pk=pk)
     except (Site.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such site.") from None
+        raise Http404(_("No such site.")) from None
+
+
+def site_get_by_tag_for_user(*, user: User, token: str) -> Site:
+    """The site whose QR tag carries ``token``, or 404 when there is none in the user's scope."""
+    try:
+        return site_list(user=user).get(qr_token=token)
+    except Site.DoesNotExist:
+        raise Http404(_("No such site.")) from None
+
+
+def site_tag_url(*, site: Site) -> str:
+    """The address a site's QR tag encodes: the public SITE_URL and the tag's random token."""
+    return settings.SITE_URL + reverse("enterprises:site-by-tag", args=[site.qr_token])
 
 
 def site_file_get(*, user: User, pk: int) -> Site:
@@ -55,7 +75,21 @@ def site_document_get_for_user(*, user: User, site_pk: int, pk: int) -> SiteDocu
     try:
         return site.documents.get(pk=pk)
     except SiteDocument.DoesNotExist:
-        raise Http404("No such document.") from None
+        raise Http404(_("No such document.")) from None
+
+
+# Characters no file name may hold on the phones and PCs documents are saved to.
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def document_download_name(*, document: SiteDocument) -> str:
+    """The name a downloaded document is saved under: its title, made safe, with its extension.
+
+    "营业执照（正本/副本）" must not be cut at the slash by the browser.
+    """
+    extension = PurePosixPath(document.file.name).suffix.lower()
+    title = UNSAFE_IN_FILE_NAMES.sub("_", document.title).strip(" .") or _("document")
+    return title if title.lower().endswith(extension) else f"{title}{extension}"
 
 
 def category_list() -> QuerySet[Category]:
@@ -74,7 +108,7 @@ def site_import_get_for_user(*, user: User, pk: int) -> SiteImport:
     try:
         return imports.get(pk=pk)
     except (SiteImport.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such import.") from None
+        raise Http404(_("No such import.")) from None
 
 
 def site_import_list(*, user: User) -> QuerySet[SiteImport]:

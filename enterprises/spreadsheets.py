@@ -20,9 +20,6 @@ from riskplatform.exceptions import ApplicationError
 
 from .models import Site
 
-# 20,000 rows of 22 columns take about 3 MB as .xlsx and 5 MB as .csv.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class Column:
@@ -115,9 +112,10 @@ def read_sheet(*, content: bytes, name: str) -> Sheet:
         raise ApplicationError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
     if not content.strip():
         raise ApplicationError(_("The file is empty."))
-    if len(content) > MAX_UPLOAD_BYTES:
+    if len(content) > settings.IMPORT_MAX_BYTES:
         raise ApplicationError(
-            _("The file is larger than %(max)d MB; split it into smaller files.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            _("The file is larger than %(max)d MB; split it into smaller files.")
+            % {"max": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
         )
     raw_rows = _xlsx_rows(content) if extension == ".xlsx" else _csv_rows(content)
     return _table(raw_rows)

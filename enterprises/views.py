@@ -1,4 +1,8 @@
-"""Pages of the registry. Thin: parse, call a selector or a service, render."""
+"""Pages of the registry. Thin: parse, call a selector or a service, render.
+
+Errors are mapped once, in riskplatform.pages: a service's refusal is shown on the
+form (ServiceFormView) or as a 403/404 page.
+"""
 
 from urllib.parse import urlencode
 
@@ -6,32 +10,42 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from accounts.selectors import grid_list, user_can_edit_registry
-from riskplatform.exceptions import ApplicationError
+from accounts.selectors import ensure_registry_editor, grid_list, user_can_edit_registry
+from riskplatform.pages import ServiceFormView
 
 from . import services
 from .filters import SiteFilter
 from .forms import SiteDocumentForm, SiteForm
-from .selectors import site_document_get_for_user, site_file_get, site_get_for_user, site_search_q
+from .selectors import (
+    document_download_name,
+    site_document_get_for_user,
+    site_file_get,
+    site_get_by_tag_for_user,
+    site_get_for_user,
+    site_search_q,
+    site_tag_url,
+)
 from .selectors import site_list as site_list_for_user
 
-
-def require_registry_editor(user: User) -> None:
-    """Refuse (403) a page that changes the registry to anyone who does not maintain it."""
-    if not user_can_edit_registry(user):
-        raise PermissionDenied(_("Only street office staff may change the registry."))
+# Documents a browser may show inline; anything else is downloaded, never rendered.
+INLINE_DOCUMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+# A stored document may be shown but may never run anything or reach out.
+DOCUMENT_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
 
 
 def _page(request, queryset, per_page: int):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _partial(request) -> bool:
+    """An htmx request that swaps only the results, not a whole page."""
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 @login_required
@@ -44,9 +58,9 @@ def site_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "can_edit": user_can_edit_registry(request.user),
+        "can_edit": user_can_edit_registry(user=request.user),
     }
-    template = "enterprises/_site_table.html" if request.htmx and not request.htmx.boosted else "enterprises/site_list.html"
+    template = "enterprises/_site_table.html" if _partial(request) else "enterprises/site_list.html"
     return render(request, template, context)
 
 
@@ -55,73 +69,87 @@ def my_grid(request):
     """The grid worker's phone page: the sites of their own grids, searchable."""
     grids = list(grid_list(user=request.user))
     sites = site_list_for_user(user=request.user)
-    query_text = request.GET.get("q", "").strip()
+    query_text = request.GET.get("q", "").replace("\x00", "").strip()
     if query_text:
-        sites = sites.filter(site_search_q(query_text))
+        sites = sites.filter(site_search_q(text=query_text))
     page = _page(request, sites, 30)
     context = {"grids": grids, "page": page, "q": query_text, "query": urlencode({"q": query_text}) if query_text else ""}
-    template = "enterprises/_my_grid_results.html" if request.htmx and not request.htmx.boosted else "enterprises/my_grid.html"
+    template = "enterprises/_my_grid_results.html" if _partial(request) else "enterprises/my_grid.html"
     return render(request, template, context)
+
+
+def _site_file_context(request, site, *, document_form=None) -> dict:
+    can_edit = user_can_edit_registry(user=request.user)
+    if can_edit and document_form is None:
+        document_form = SiteDocumentForm()
+    return {"site": site, "can_edit": can_edit, "document_form": document_form if can_edit else None}
 
 
 @login_required
 def site_detail(request, pk: int):
     site = site_file_get(user=request.user, pk=pk)
-    can_edit = user_can_edit_registry(request.user)
-    context = {"site": site, "can_edit": can_edit, "document_form": SiteDocumentForm() if can_edit else None}
-    return render(request, "enterprises/site_detail.html", context)
+    return render(request, "enterprises/site_detail.html", _site_file_context(request, site))
 
 
-@login_required
-def site_create(request):
-    require_registry_editor(request.user)
-    form = SiteForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            site = services.site_create(acting_user=request.user, data=form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, _("Site file %(name)s created.") % {"name": site.name})
-            return redirect(site)
-    return render(request, "enterprises/site_form.html", {"form": form, "site": None})
+class SiteCreateView(ServiceFormView):
+    form_class = SiteForm
+    template_name = "enterprises/site_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            ensure_registry_editor(user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        site = services.site_create(acting_user=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, _("Site file %(name)s created.") % {"name": site.name})
+        return redirect(site)
 
 
-@login_required
-def site_edit(request, pk: int):
-    require_registry_editor(request.user)
-    site = site_get_for_user(user=request.user, pk=pk)
-    form = SiteForm(request.POST or None, instance=site, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.site_update(site=site, acting_user=request.user, data=form.cleaned_data)
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, _("Site file saved."))
-            return redirect(site)
-    return render(request, "enterprises/site_form.html", {"form": form, "site": site})
+class SiteEditView(SiteCreateView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.site = site_get_for_user(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "site": self.site}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "site": self.site}
+
+    def perform(self, form):
+        services.site_update(site=self.site, acting_user=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, _("Site file saved."))
+        return redirect(self.site)
 
 
-def _qr_for(request, site) -> segno.QRCode:
-    # The tag holds the absolute address of the site's file, so any phone camera opens it.
-    return segno.make(request.build_absolute_uri(site.get_absolute_url()), error="m")
+def _qr_for(site) -> segno.QRCode:
+    # The tag holds the public address of the site's tag (SITE_URL), never the address of
+    # the workstation that printed it, and a random token rather than the site's id.
+    return segno.make(site_tag_url(site=site), error="m")
 
 
 @login_required
 def site_qr(request, pk: int):
     site = site_get_for_user(user=request.user, pk=pk)
-    qr = _qr_for(request, site)
-    return render(
-        request, "enterprises/site_qr.html", {"site": site, "qr_svg": qr.svg_inline(scale=6, title=site.name, omitsize=True)}
-    )
+    svg = _qr_for(site).svg_inline(scale=6, title=site.name, omitsize=True)
+    return render(request, "enterprises/site_qr.html", {"site": site, "qr_svg": svg})
 
 
 @login_required
 def site_qr_svg(request, pk: int):
     site = site_get_for_user(user=request.user, pk=pk)
-    svg = _qr_for(request, site).svg_inline(scale=8, title=site.name)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(_qr_for(site).svg_inline(scale=8, title=site.name), content_type="image/svg+xml")
+
+
+@login_required
+def site_by_tag(request, token: str):
+    """Where a scanned QR tag leads: the site's file, for a signed-in user whose scope holds it."""
+    return redirect(site_get_by_tag_for_user(user=request.user, token=token))
 
 
 @login_required
@@ -133,40 +161,46 @@ def qr_sheet(request):
     if grid_id:
         grid = next((g for g in grids if str(g.pk) == grid_id), None)
         if grid is None:
-            raise Http404("No such grid.")
+            raise Http404(_("No such grid."))
     elif len(grids) == 1:
         grid = grids[0]
     tags = []
     if grid is not None:
         for site in site_list_for_user(user=request.user).filter(grid=grid):
-            tags.append({"site": site, "svg": _qr_for(request, site).svg_inline(scale=3, title=site.name, omitsize=True)})
+            tags.append({"site": site, "svg": _qr_for(site).svg_inline(scale=3, title=site.name, omitsize=True)})
     return render(request, "enterprises/qr_sheet.html", {"grids": grids, "grid": grid, "tags": tags})
 
 
-@login_required
-@require_POST
-def site_document_upload(request, pk: int):
-    require_registry_editor(request.user)
-    site = site_get_for_user(user=request.user, pk=pk)
-    form = SiteDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.site_document_add(
-                site=site,
-                acting_user=request.user,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                number=form.cleaned_data["number"],
-                valid_until=form.cleaned_data["valid_until"],
-            )
-        except ApplicationError as error:
-            form.add_application_error(error)
-        else:
-            messages.success(request, _("Document uploaded."))
-            return redirect(f"{site.get_absolute_url()}#documents")
-    site = site_file_get(user=request.user, pk=pk)
-    return render(request, "enterprises/site_detail.html", {"site": site, "can_edit": True, "document_form": form}, status=400)
+class SiteDocumentUploadView(ServiceFormView):
+    """The upload form lives on the site file page; a refused file shows the page again with the error."""
+
+    form_class = SiteDocumentForm
+    template_name = "enterprises/site_detail.html"
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            ensure_registry_editor(user=request.user)
+            self.site = site_get_for_user(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.site_document_add(
+            site=self.site,
+            acting_user=self.request.user,
+            kind=data["kind"],
+            upload=data["file"],
+            title=data["title"],
+            number=data["number"],
+            valid_until=data["valid_until"],
+        )
+        messages.success(self.request, _("Document uploaded."))
+        return redirect(f"{self.site.get_absolute_url()}#documents")
+
+    def form_invalid(self, form):
+        site = site_file_get(user=self.request.user, pk=self.site.pk)
+        return render(self.request, self.template_name, _site_file_context(self.request, site, document_form=form), status=400)
 
 
 @login_required
@@ -175,21 +209,22 @@ def site_document_download(request, pk: int, document_pk: int):
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The stored file is missing.") from None
-    extension = document.file.name.rsplit(".", 1)[-1]
-    filename = document.title if document.title.lower().endswith(f".{extension}") else f"{document.title}.{extension}"
-    return FileResponse(handle, content_type=document.content_type, filename=filename, as_attachment=False)
+        raise Http404(_("The stored file is missing.")) from None
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        filename=document_download_name(document=document),
+        as_attachment=document.content_type not in INLINE_DOCUMENT_TYPES,
+    )
+    response["Content-Security-Policy"] = DOCUMENT_CSP
+    return response
 
 
 @login_required
 @require_POST
 def site_document_delete(request, pk: int, document_pk: int):
-    require_registry_editor(request.user)
+    ensure_registry_editor(user=request.user)
     document = site_document_get_for_user(user=request.user, site_pk=pk, pk=document_pk)
-    try:
-        services.site_document_remove(document=document, acting_user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Document removed."))
+    services.site_document_remove(document=document, acting_user=request.user)
+    messages.success(request, _("Document removed."))
     return redirect(f"{document.site.get_absolute_url()}#documents")

@@ -1,4 +1,8 @@
-"""One error type for the whole product, mapped once to pages and once to the API."""
+"""One error type for the whole product, mapped once to pages (riskplatform.pages) and once
+to the API (riskplatform.api).
+
+Services raise these; views and serializers never catch them by hand.
+"""
 
 from django.core.exceptions import ValidationError
 
@@ -7,13 +11,18 @@ class ApplicationError(Exception):
     """A rule of the domain refused the request; ``message`` is shown to the user as is.
 
     ``field_errors`` maps a field name to its messages, so forms and the API can
-    show each error beside the field it belongs to.
+    show each error beside the field it belongs to. ``code`` is the stable word an
+    API client switches on; it never changes with the language of the message.
     """
 
-    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None):
+    code = "invalid"
+
+    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None, code: str | None = None):
         super().__init__(message)
-        self.message = message
-        self.field_errors = field_errors or {}
+        self.message = str(message)
+        self.field_errors = {field: [str(text) for text in texts] for field, texts in (field_errors or {}).items()}
+        if code is not None:
+            self.code = code
 
     @classmethod
     def from_validation_error(cls, error: ValidationError, message: str) -> "ApplicationError":
@@ -25,4 +34,12 @@ class ApplicationError(Exception):
 
 
 class PermissionDeniedError(ApplicationError):
-    """The user's role may not do this (their scope may still allow seeing it)."""
+    """The user's role may not do this (their scope may still allow seeing it): a 403."""
+
+    code = "permission_denied"
+
+
+class NotFoundError(ApplicationError):
+    """The object does not exist or lies outside the user's scope: a 404, never a hint which."""
+
+    code = "not_found"

@@ -8,9 +8,11 @@ Celery workers and beat, an ASGI server. README.md explains every setting.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -28,9 +30,20 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def _secret_key() -> str:
-    """The configured key, or one generated once and kept under var/ for the embedded demo."""
+    """The configured key; only the embedded demo (DEBUG on) generates one, once, under var/.
+
+    A production host without SECRET_KEY must not invent its own: sessions, password
+    reset links and signed tokens would differ from host to host and change on
+    every new container.
+    """
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment to a long random value "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "only the embedded demo with DEBUG=1 generates one."
+        )
     key_file = VAR_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
@@ -62,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "channels",
+    "axes",
     "accounts",
     "enterprises",
     "regulations",
@@ -72,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "riskplatform.pages.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "riskplatform.pages.ApplicationErrorMiddleware",
+    # Last, so that it sees the response of a locked-out sign-in (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "riskplatform.urls"
@@ -107,27 +125,47 @@ TEMPLATES = [
 
 # --- Data stores ---------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL or f"sqlite:///{VAR_DIR / 'riskplatform.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-if not DATABASE_URL:
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL or f"sqlite:///{VAR_DIR / 'riskplatform.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI a request may run in any thread, so persistent per-thread connections
+    # pile up; Django's advice is to disable them and use a connection pool (psycopg's).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+    }
+else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every Redis key of the cache, the channel layer and the Celery broker starts with
+# "<prefix>:", so that deployments (or test runs) sharing one Redis database never
+# read, take or delete each other's keys.
+REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{REDIS_KEY_PREFIX}:cache" if REDIS_KEY_PREFIX else "",
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_KEY_PREFIX}:asgi" if REDIS_KEY_PREFIX else "asgi"},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Celery ----------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_KEY_PREFIX}:"} if REDIS_KEY_PREFIX else {}
 CELERY_RESULT_BACKEND = None
 # Without a broker the embedded demo runs every task in-process.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -139,12 +177,32 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # telemetry on `telemetry`, everything else on `default`; each has its own worker.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Every task of ours is routed here by name; tests/test_celery.py fails for one without a route.
-CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {}
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    "enterprises.tasks.site_import_commit_task": {"queue": "default"},
+    "enterprises.tasks.stored_files_sweep_task": {"queue": "default"},
+}
 # Every periodic task is declared here, in one place.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "stored-files-sweep": {"task": "enterprises.tasks.stored_files_sweep_task", "schedule": 3600.0},
+}
 
 # --- Auth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins, on the login page and at the API token endpoint alike: after
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair waits.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_VERBOSE = False
+# The address the ASGI server resolved (it trusts X-Forwarded-For only from FORWARDED_ALLOW_IPS).
+AXES_CLIENT_IP_CALLABLE = "accounts.views.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -184,22 +242,40 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded documents are served only through views that check the user's scope.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+MB = 1024 * 1024
+# Uploaded files larger than this are spooled to a temporary file rather than kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * MB
+# The largest body without files (a form or a JSON document) Django and the API read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_BYTES", str(2 * MB)))
+# The largest request of any kind, refused by its announced length before it is read.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * MB)))
+# Each kind of upload has its own cap, below REQUEST_MAX_BYTES.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * MB)))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * MB)))
 
 # --- REST API --------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so that a request without credentials is answered 401 with a
+    # WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "riskplatform.api.JSONParser",
+        "riskplatform.api.FormParser",
+        "riskplatform.api.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "riskplatform.api.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "riskplatform.schema.AutoSchema",
     "EXCEPTION_HANDLER": "riskplatform.api.exception_handler",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"auth-token": os.environ.get("API_TOKEN_THROTTLE_RATE", "10/min")},
+    # Throttles key on REMOTE_ADDR, never on X-Forwarded-For as sent: the ASGI server sets
+    # REMOTE_ADDR from that header only for the proxies of FORWARDED_ALLOW_IPS.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "riskplatform API",
@@ -221,6 +297,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The proxies whose X-Forwarded-For and X-Forwarded-Proto the ASGI server believes
+# (riskplatform/serve.py); a client anywhere else cannot pass for another address.
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
@@ -229,11 +308,23 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "riskplatform.logging.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own "django" logger has a console handler of its own (under DEBUG) and
+    # also propagates to the root: without this, every error would be written twice.
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-axes reports every sign-in at INFO; its warnings (lockouts) are what matter.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- Product settings ------------------------------------------------------------
 REGISTRY_PAGE_SIZE = 50
-IMPORT_MAX_ROWS = 20000
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+# A file with more rows than this is committed by a Celery task, its progress shown on the page.
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+# The public address of the platform: QR tags printed from any workstation point here.
+# `manage.py check --deploy` warns when it is left at the demo's address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

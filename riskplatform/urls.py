@@ -12,7 +12,6 @@ from enterprises.api import router as enterprises_router
 api_patterns = [
     path("", include(accounts_router.urls)),
     path("", include(enterprises_router.urls)),
-    path("auth/", include("rest_framework.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +26,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "riskplatform.pages.handler400"
+handler403 = "riskplatform.pages.handler403"
+handler404 = "riskplatform.pages.handler404"
+handler500 = "riskplatform.pages.handler500"
 
 admin.site.site_header = gettext_lazy("Safety Risk Control Platform")
 admin.site.site_title = gettext_lazy("Safety Risk Control Platform")

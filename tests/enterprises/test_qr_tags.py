@@ -1,21 +1,54 @@
 """QR tags: each opens its site's file; a grid's sheet prints one tag per site."""
 
+import pytest
 import segno
 from django.urls import reverse
 
 from tests.factories import SiteFactory
 
+PUBLIC = "https://safety.example.gov.cn"
+
+
+@pytest.fixture(autouse=True)
+def public_address(settings):
+    settings.SITE_URL = PUBLIC
+
 
 def expected_svg(site, scale):
-    url = f"http://testserver{site.get_absolute_url()}"
+    url = f"{PUBLIC}/sites/tag/{site.qr_token}/"
     return segno.make(url, error="m").svg_inline(scale=scale, title=site.name, omitsize=True)
 
 
-def test_site_tag_encodes_the_address_of_its_file(client, grid_worker, site):
+def test_site_tag_encodes_the_public_address_and_a_random_token(client, settings, grid_worker, site):
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
     client.force_login(grid_worker)
-    html = client.get(reverse("enterprises:site-qr", args=[site.pk])).content.decode()
+    # Printed from a workstation: the tag must not carry the workstation's own address.
+    html = client.get(reverse("enterprises:site-qr", args=[site.pk]), HTTP_HOST="127.0.0.1").content.decode()
     assert expected_svg(site, 6) in html
     assert site.name in html and site.address in html
+    assert "127.0.0.1" not in html
+
+
+def test_tokens_are_random_not_sequential(grid):
+    first, second = SiteFactory(grid=grid), SiteFactory(grid=grid)
+    assert len(first.qr_token) >= 22 and first.qr_token != second.qr_token
+
+
+def test_scanned_tag_opens_the_file_for_a_user_whose_scope_holds_it(client, grid_worker, site):
+    client.force_login(grid_worker)
+    response = client.get(f"/sites/tag/{site.qr_token}/")
+    assert response.status_code == 302 and response.url == site.get_absolute_url()
+
+
+def test_scanned_tag_asks_an_anonymous_phone_to_sign_in_first(client, site):
+    response = client.get(f"/sites/tag/{site.qr_token}/")
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_scanned_tag_of_another_grid_or_a_guessed_token_is_404(client, outsider, site):
+    client.force_login(outsider)
+    assert client.get(f"/sites/tag/{site.qr_token}/").status_code == 404
+    assert client.get(f"/sites/tag/{site.qr_token[:-1]}x/").status_code == 404
 
 
 def test_grid_sheet_has_one_tag_per_site_of_that_grid(client, staff, grid, site, neighbour_site):
