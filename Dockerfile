@@ -15,4 +15,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinp
     && useradd --system --home /app riskplatform && mkdir -p /var/lib/riskplatform && chown riskplatform /var/lib/riskplatform
 USER riskplatform
 EXPOSE 8000
-CMD ["uvicorn", "riskplatform.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# The proxies trusted with X-Forwarded-For come from FORWARDED_ALLOW_IPS (riskplatform/serve.py).
+CMD ["python", "-m", "riskplatform.serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -32,7 +32,7 @@ ifneq ($(and $(DATABASE_URL),$(REDIS_URL)),)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) DEBUG=$${DEBUG:-1} $(BIN)/honcho start --procfile Procfile
 else
-	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn riskplatform.asgi:application --host $(HOST) --port $(PORT)
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m riskplatform.serve --host $(HOST) --port $(PORT)
 endif
 
 # Browser journeys need Debian's chromium; install it when we may, otherwise say how.
