@@ -1,10 +1,17 @@
-"""Personas shared by the tests (STYLE.md): two grids of one community, a grid in
-another community, the people who work them, street staff, a station and an admin."""
+"""Fixtures of the whole suite.
+
+First how the suite keeps to itself: this run's own test database and Redis keys
+(tests/testrun.py), and the seeded reference data back for each transactional test
+(tests/reference_data.py). The servers and the Celery worker are in tests/servers.py.
+
+Then the personas shared by the tests (STYLE.md): two grids of one community, a grid
+in another community, the people who work them, street staff, a station and an admin.
+"""
 
 import pytest
-from django.core.cache import cache
 
 from accounts.models import User
+from tests import testrun
 from tests.factories import (
     CommunityFactory,
     FireStationFactory,
@@ -13,6 +20,51 @@ from tests.factories import (
     StreetFactory,
     UserFactory,
 )
+from tests.reference_data import ensure_reference_data
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """This run's own test database, so that another run on the machine does not drop it (tests/testrun.py)."""
+    testrun.name_test_databases()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with its reference data even when kept truncated by an earlier run (--reuse-db)."""
+    if testrun.test_database_created():
+        with django_db_blocker.unblock():
+            ensure_reference_data()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_redis_keys_left():
+    """This run's Redis keys (cache, channel layer, broker) go when the run ends."""
+    yield
+    testrun.delete_run_keys()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        if marker.args[:1] == (True,) or marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"):
+            return True
+    return bool({"transactional_db", "django_db_reset_sequences"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test starts with the seeded reference data (the categories), which the
+    previous transactional test's truncation removed (tests/reference_data.py)."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+
+
+@pytest.fixture(scope="session")
+def anyio_backend():
+    """Async tests (`pytest.mark.anyio`: the browser journeys) run on asyncio, as Playwright does."""
+    return "asyncio"
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +79,8 @@ def _plain_http(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (API throttles count in it)."""
-    cache.clear()
+    """Each test starts with an empty cache (API throttles count in it): this run's keys only."""
+    testrun.clear_cache()
 
 
 @pytest.fixture

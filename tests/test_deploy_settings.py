@@ -16,8 +16,6 @@ def test_check_deploy_passes_with_debug_off(tmp_path):
         "ALLOWED_HOSTS": "safety.example.gov.cn",
         "VAR_DIR": str(tmp_path),
     }
-    # The browser tests allow sync ORM calls beside Playwright's loop; production never does.
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

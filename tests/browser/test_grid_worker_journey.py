@@ -3,80 +3,86 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.async_api import expect
 
 from tests.browser.conftest import log_in, page_width, review_shot
 from tests.factories import SiteFactory
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server answers from another thread, so the data must be committed; the
-    # seeded categories are restored for each test after the previous one's flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.anyio,
+    # The server reads the data from its own connections: it must be committed.
+    pytest.mark.django_db(transaction=True),
 ]
 
 PHONE_WIDTH = 360
 
 
-def test_grid_worker_finds_a_site_and_opens_its_file_and_qr_tag(phone_page, grid_worker, site, neighbour_site, far_site):
-    page = phone_page
-    noodle_bar = SiteFactory(grid=site.grid, name="兰州牛肉面", address="郭家桥南街8号")
+@pytest.fixture
+def noodle_bar(site):
+    return SiteFactory(grid=site.grid, name="兰州牛肉面", address="郭家桥南街8号")
 
-    log_in(page, grid_worker)
+
+async def test_grid_worker_finds_a_site_and_opens_its_file_and_qr_tag(
+    phone_page, grid_worker, site, noodle_bar, neighbour_site, far_site
+):
+    page = phone_page
+
+    await log_in(page, grid_worker)
 
     # The home page sends a grid worker to their own grid.
-    expect(page).to_have_url(re.compile(r"/sites/my-grid/$"))
+    await expect(page).to_have_url(re.compile(r"/sites/my-grid/$"))
     results = page.locator("#results")
-    expect(results.get_by_role("link", name=site.name)).to_be_visible()
-    expect(results.get_by_role("link", name=noodle_bar.name)).to_be_visible()
+    await expect(results.get_by_role("link", name=site.name)).to_be_visible()
+    await expect(results.get_by_role("link", name=noodle_bar.name)).to_be_visible()
     # Sites of another grid, in the same community or not, are not theirs to see.
-    expect(results.get_by_text(neighbour_site.name)).to_have_count(0)
-    expect(results.get_by_text(far_site.name)).to_have_count(0)
-    assert page_width(page) <= PHONE_WIDTH
-    review_shot(page, "my-grid-360")
+    await expect(results.get_by_text(neighbour_site.name)).to_have_count(0)
+    await expect(results.get_by_text(far_site.name)).to_have_count(0)
+    assert await page_width(page) <= PHONE_WIDTH
+    await review_shot(page, "my-grid-360")
 
     # A marker on the window survives only if the search swaps #results without reloading the page.
-    page.evaluate("window.__beforeSearch = true")
-    page.locator("input[name=q]").press_sequentially("兰庭", delay=50)
-    expect(results.locator(".site-cards li")).to_have_count(1)
-    expect(results.get_by_role("link", name=site.name)).to_be_visible()
-    expect(results.get_by_text(noodle_bar.name)).to_have_count(0)
-    expect(page).to_have_url(re.compile(r"/sites/my-grid/\?q="))
-    assert page.evaluate("window.__beforeSearch === true"), "the search reloaded the page instead of updating the results"
+    await page.evaluate("window.__beforeSearch = true")
+    await page.locator("input[name=q]").press_sequentially("兰庭", delay=50)
+    await expect(results.locator(".site-cards li")).to_have_count(1)
+    await expect(results.get_by_role("link", name=site.name)).to_be_visible()
+    await expect(results.get_by_text(noodle_bar.name)).to_have_count(0)
+    await expect(page).to_have_url(re.compile(r"/sites/my-grid/\?q="))
+    assert await page.evaluate("window.__beforeSearch === true"), "the search reloaded the page instead of updating the results"
 
     # Searching for a neighbour grid's site by name finds nothing.
-    page.locator("input[name=q]").fill(neighbour_site.name)
-    expect(results.locator(".empty-state")).to_be_visible()
-    expect(results.get_by_text(neighbour_site.name)).to_have_count(0)
+    await page.locator("input[name=q]").fill(neighbour_site.name)
+    await expect(results.locator(".empty-state")).to_be_visible()
+    await expect(results.get_by_text(neighbour_site.name)).to_have_count(0)
 
-    page.locator("input[name=q]").fill("兰庭")
-    results.get_by_role("link", name=site.name).click()
+    await page.locator("input[name=q]").fill("兰庭")
+    await results.get_by_role("link", name=site.name).click()
 
-    expect(page).to_have_url(re.compile(rf"/sites/{site.pk}/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(site.name)
-    expect(page.locator("section#profile")).to_be_visible()
-    expect(page.locator("section#profile")).to_contain_text(site.address)
-    assert page_width(page) <= PHONE_WIDTH
-    review_shot(page, "site-file-360")
+    await expect(page).to_have_url(re.compile(rf"/sites/{site.pk}/$"))
+    await expect(page.get_by_role("heading", level=1)).to_have_text(site.name)
+    await expect(page.locator("section#profile")).to_be_visible()
+    await expect(page.locator("section#profile")).to_contain_text(site.address)
+    assert await page_width(page) <= PHONE_WIDTH
+    await review_shot(page, "site-file-360")
 
-    page.locator(f'a[href="/sites/{site.pk}/qr/"]').click()
+    await page.locator(f'a[href="/sites/{site.pk}/qr/"]').click()
 
-    expect(page).to_have_url(re.compile(rf"/sites/{site.pk}/qr/$"))
+    await expect(page).to_have_url(re.compile(rf"/sites/{site.pk}/qr/$"))
     tag = page.locator("[data-testid=qr-tag]")
-    expect(tag.locator("svg")).to_be_visible()
-    expect(tag).to_contain_text(site.name)
+    await expect(tag.locator("svg")).to_be_visible()
+    await expect(tag).to_contain_text(site.name)
     # The code is drawn inside the tag, not cut off by the narrow screen.
-    box = tag.locator("svg").bounding_box()
+    box = await tag.locator("svg").bounding_box()
     assert box is not None and box["width"] > 100 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
-    assert page_width(page) <= PHONE_WIDTH
-    review_shot(page, "site-qr-360")
+    assert await page_width(page) <= PHONE_WIDTH
+    await review_shot(page, "site-qr-360")
 
 
-def test_grid_worker_cannot_open_the_file_of_another_grid(phone_page, grid_worker, neighbour_site):
+async def test_grid_worker_cannot_open_the_file_of_another_grid(phone_page, grid_worker, neighbour_site):
     page = phone_page
-    log_in(page, grid_worker)
+    await log_in(page, grid_worker)
 
-    response = page.goto(f"/sites/{neighbour_site.pk}/")
+    response = await page.goto(f"/sites/{neighbour_site.pk}/")
 
     assert response is not None and response.status == 404
-    expect(page.get_by_text(neighbour_site.name)).to_have_count(0)
+    await expect(page.get_by_text(neighbour_site.name)).to_have_count(0)

@@ -5,7 +5,7 @@ import re
 
 import openpyxl
 import pytest
-from playwright.sync_api import expect
+from playwright.async_api import expect
 
 from enterprises.models import Site
 from tests.browser.conftest import log_in, review_shot
@@ -13,9 +13,9 @@ from tests.factories import credit_code
 
 pytestmark = [
     pytest.mark.browser,
-    # The live server answers from another thread, so the data must be committed; the
-    # seeded categories are restored for each test after the previous one's flush.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.anyio,
+    # The server reads the data from its own connections: it must be committed.
+    pytest.mark.django_db(transaction=True),
 ]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,60 +40,60 @@ def workbook(*rows) -> bytes:
     return buffer.getvalue()
 
 
-def upload(page, content: bytes) -> None:
-    page.locator("input[type=file][name=file]").set_input_files(
+async def upload(page, content: bytes) -> None:
+    await page.locator("input[type=file][name=file]").set_input_files(
         files=[{"name": "望江路街道场所.xlsx", "mimeType": XLSX, "buffer": content}]
     )
-    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/sites/import/\d+/$"))
+    await page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/sites/import/\d+/$"))
 
 
-def test_staff_import_shows_the_bad_row_then_commits_the_corrected_file(desktop_page, staff, grid, neighbour_grid):
+async def test_staff_import_shows_the_bad_row_then_commits_the_corrected_file(desktop_page, staff, grid, neighbour_grid):
     page = desktop_page
-    log_in(page, staff)
-    expect(page).to_have_url(re.compile(r"/sites/$"))
+    await log_in(page, staff)
+    await expect(page).to_have_url(re.compile(r"/sites/$"))
 
-    page.locator("main a[href='/sites/import/']").click()
-    expect(page).to_have_url(re.compile(r"/sites/import/$"))
+    await page.locator("main a[href='/sites/import/']").click()
+    await expect(page).to_have_url(re.compile(r"/sites/import/$"))
 
-    upload(page, workbook(GROCERY, SUPERMARKET_BAD, COURTYARD))
+    await upload(page, workbook(GROCERY, SUPERMARKET_BAD, COURTYARD))
 
     errors = page.locator("[data-testid=import-errors] tbody tr")
-    expect(errors).to_have_count(1)
+    await expect(errors).to_have_count(1)
     # Row 3 of the sheet (the header is row 1), the floor area column, and why: 450 is over 300.
-    expect(errors.locator("th")).to_have_text("3")
-    expect(errors.locator("td").nth(0)).to_have_text("建筑面积")
-    expect(errors.locator("td").nth(1)).to_contain_text("450")
-    expect(errors.locator("td").nth(1)).to_contain_text("300")
-    expect(page.locator("[data-testid=import-counts] [data-count=bad]")).to_have_text("1")
+    await expect(errors.locator("th")).to_have_text("3")
+    await expect(errors.locator("td").nth(0)).to_have_text("建筑面积")
+    await expect(errors.locator("td").nth(1)).to_contain_text("450")
+    await expect(errors.locator("td").nth(1)).to_contain_text("300")
+    await expect(page.locator("[data-testid=import-counts] [data-count=bad]")).to_have_text("1")
     # Nothing can be committed, and nothing was saved.
-    expect(page.locator("form[action$='/commit/']")).to_have_count(0)
-    assert not Site.objects.filter(name__in=NAMES).exists()
-    review_shot(page, "import-preview-errors-1280")
+    await expect(page.locator("form[action$='/commit/']")).to_have_count(0)
+    assert not await Site.objects.filter(name__in=NAMES).aexists()
+    await review_shot(page, "import-preview-errors-1366")
 
-    page.locator("main a[href='/sites/import/']").first.click()
-    upload(page, workbook(GROCERY, SUPERMARKET_FIXED, COURTYARD))
+    await page.locator("main a[href='/sites/import/']").first.click()
+    await upload(page, workbook(GROCERY, SUPERMARKET_FIXED, COURTYARD))
 
-    expect(page.locator("[data-testid=import-errors]")).to_have_count(0)
-    expect(page.locator("[data-testid=import-counts] [data-count=create]")).to_have_text("3")
-    assert not Site.objects.filter(name__in=NAMES).exists(), "the preview must not save anything"
+    await expect(page.locator("[data-testid=import-errors]")).to_have_count(0)
+    await expect(page.locator("[data-testid=import-counts] [data-count=create]")).to_have_text("3")
+    assert not await Site.objects.filter(name__in=NAMES).aexists(), "the preview must not save anything"
 
-    page.locator("form[action$='/commit/'] button[type=submit]").click()
+    await page.locator("form[action$='/commit/'] button[type=submit]").click()
 
-    expect(page).to_have_url(re.compile(r"/sites/import/\d+/$"))
-    expect(page.locator(".messages .message-success")).to_be_visible()
-    expect(page.locator("form[action$='/commit/']")).to_have_count(0)
+    await expect(page).to_have_url(re.compile(r"/sites/import/\d+/$"))
+    await expect(page.locator(".messages .message-success")).to_be_visible()
+    await expect(page.locator("form[action$='/commit/']")).to_have_count(0)
 
-    page.locator("main a[href='/sites/']").first.click()
-    expect(page).to_have_url(re.compile(r"/sites/$"))
+    await page.locator("main a[href='/sites/']").first.click()
+    await expect(page).to_have_url(re.compile(r"/sites/$"))
     results = page.locator("#results")
     for name in NAMES:
-        expect(results.get_by_role("link", name=name)).to_be_visible()
+        await expect(results.get_by_role("link", name=name)).to_be_visible()
     supermarket_row = results.locator("tr", has=page.get_by_role("link", name=SUPERMARKET_FIXED[0]))
-    expect(supermarket_row).to_contain_text("商场超市")
-    expect(supermarket_row).to_contain_text("第二网格")
-    review_shot(page, "registry-1280")
+    await expect(supermarket_row).to_contain_text("商场超市")
+    await expect(supermarket_row).to_contain_text("第二网格")
+    await review_shot(page, "registry-1366")
 
-    courtyard = Site.objects.get(name=COURTYARD[0])
-    assert courtyard.credit_code is None and courtyard.grid == grid
-    assert Site.objects.get(name=SUPERMARKET_FIXED[0]).grid == neighbour_grid
+    courtyard = await Site.objects.aget(name=COURTYARD[0])
+    assert courtyard.credit_code is None and courtyard.grid_id == grid.pk
+    assert (await Site.objects.aget(name=SUPERMARKET_FIXED[0])).grid_id == neighbour_grid.pk
