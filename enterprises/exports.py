@@ -115,8 +115,18 @@ def site_export_workbook(*, sites: QuerySet[Site]) -> IO[bytes]:
     workbook = Workbook(write_only=True)
     sheet = _data_sheet(workbook, EXPORT_SHEET_TITLE)
     for site in sites.select_related("category", "grid__community").iterator(chunk_size=2000):
-        sheet.append([_cell_value(site, column) for column in COLUMNS])
+        sheet.append([_cell(sheet, _cell_value(site, column)) for column in COLUMNS])
     return _save(workbook)
+
+
+def _cell(sheet, value: Any) -> Any:
+    """Text always as text: a value such as "=HYPERLINK(...)" typed into a site file must never
+    become a live formula in the office's Excel (CSV/formula injection, as OWASP describes it)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def site_import_template(*, user: User) -> IO[bytes]:

@@ -172,3 +172,26 @@ def test_template_has_the_headers_and_no_sites_and_lists_the_users_grids(client_
     content = b"".join(export(client, template=1).streaming_content)
     response = client.post(reverse("enterprises:site-import"), {"file": SimpleUploadedFile("template.xlsx", content)})
     assert "The file has a header row but no sites below it." in response.content.decode()
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/","点这里")', '=cmd|"/C calc"!A0', "+SUM(1,2)", "@SUM(1,2)", "-2+3"]
+
+
+def test_values_that_look_like_formulas_are_exported_as_text_and_import_again_unchanged(client_for, staff, grid):
+    for n, text in enumerate(FORMULAS):
+        SiteFactory(grid=grid, name=text, opening_hours=text, address=f"公式路{n}号")
+    client = client_for(staff)
+    content = b"".join(export(client).streaming_content)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    name_column = HEADERS.index("名称") + 1
+    cells = [sheet.cell(row=row, column=name_column) for row in range(2, sheet.max_row + 1)]
+    assert sorted(cell.value for cell in cells) == sorted(FORMULAS)
+    assert {cell.data_type for cell in cells} == {"s"}, "a formula cell would run in the office's Excel"
+
+    before = list(Site.objects.order_by("pk").values())
+    client.post(reverse("enterprises:site-import"), {"file": SimpleUploadedFile("场所台账.xlsx", content)})
+    site_import = SiteImport.objects.get()
+    assert site_import.errors == [] and (site_import.create_count, site_import.update_count) == (0, 0)
+    client.post(reverse("enterprises:site-import-commit", args=[site_import.pk]))
+    assert list(Site.objects.order_by("pk").values()) == before

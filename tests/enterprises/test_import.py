@@ -472,3 +472,68 @@ def test_query_count_does_not_grow_with_the_rows(client_for, staff, grid, neighb
     )
     assert large[0] - small[0] <= 2, (small, large)
     assert large[1] - small[1] <= 2, (small, large)
+
+
+# --- Size cap and large files ---------------------------------------------------------------
+
+
+def test_a_file_over_the_import_size_setting_is_refused_before_it_is_read(client_for, staff, grid, settings):
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    rows = [site_row(grid, n, **{"备注": "x"}) for n in range(1, 3)]
+    padding = SimpleUploadedFile("sites.csv", csv_file(rows).read() + b"#" * (1024 * 1024 + 10))
+    response = upload(client_for(staff), padding)
+    assert response.status_code == 200
+    assert "larger than 1 MB" in str(response.context["form"].errors["file"])
+    assert not SiteImport.objects.exists()
+
+
+@pytest.fixture
+def large_file_rows(settings):
+    """Files of more than two rows count as large here (IMPORT_BACKGROUND_ROWS)."""
+    settings.IMPORT_BACKGROUND_ROWS = 2
+
+
+def test_a_large_import_is_queued_and_its_page_shows_the_progress(client_for, staff, grid, large_file_rows):
+    from enterprises.imports import site_import_run_commit
+
+    client = client_for(staff)
+    upload(client, xlsx_file([site_row(grid, n) for n in range(1, 6)]))
+    site_import = SiteImport.objects.get()
+    response = commit(client, site_import)
+    site_import.refresh_from_db()
+    assert site_import.status == SiteImport.Status.QUEUED and site_import.committed_by == staff
+    assert not Site.objects.exists(), "nothing is written inside the request"
+
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="import-progress"' in page and "Commit the import" not in page
+    progress = client.get(reverse("enterprises:site-import-progress", args=[site_import.pk]), HTTP_HX_REQUEST="true")
+    assert progress.status_code == 200 and "HX-Refresh" not in progress
+    # A second click while it is queued changes nothing.
+    commit(client, site_import)
+    assert SiteImport.objects.get().status == SiteImport.Status.QUEUED
+
+    # What the Celery task does (enterprises.tasks.site_import_commit_task); running it twice is harmless.
+    site_import_run_commit(site_import_id=site_import.pk)
+    site_import_run_commit(site_import_id=site_import.pk)
+    site_import.refresh_from_db()
+    assert site_import.status == SiteImport.Status.COMMITTED
+    assert Site.objects.count() == 5 and SiteChange.objects.count() == 5
+    done = client.get(reverse("enterprises:site-import-progress", args=[site_import.pk]), HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+
+
+def test_a_queued_import_whose_rows_no_longer_pass_comes_back_with_the_errors(client_for, staff, grid, large_file_rows):
+    from enterprises.imports import site_import_run_commit
+
+    client = client_for(staff)
+    upload(client, xlsx_file([site_row(grid, n) for n in range(1, 4)]))
+    site_import = SiteImport.objects.get()
+    commit(client, site_import)
+    SiteFactory(grid=GridFactory(), credit_code=credit_code(5002))
+    site_import_run_commit(site_import_id=site_import.pk)
+    site_import.refresh_from_db()
+    assert site_import.status == SiteImport.Status.PREVIEWED
+    assert [(error["row"], error["column"]) for error in site_import.errors] == [(3, "统一社会信用代码")]
+    page = client.get(reverse("enterprises:site-import-preview", args=[site_import.pk])).content.decode()
+    assert 'data-testid="commit-error"' in page
+    assert not Site.objects.filter(name__startswith="导入便利店").exists()

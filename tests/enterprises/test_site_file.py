@@ -92,8 +92,9 @@ def test_edit_records_each_changed_field_old_and_new(client, staff, site):
     assert change.actor == staff
     assert change.changes["extinguisher_count"] == [0, 4]
     assert change.changes["responsible_person"] == ["张三", "李四"]
+    client.cookies["django_language"] = "en"
     page = client.get(site.get_absolute_url()).content.decode()
-    assert "灭火器" in page or "Fire extinguishers" in page
+    assert "Fire extinguishers: <del>0</del> → 4" in page
 
 
 def test_saving_without_changes_records_nothing(staff, site):
@@ -213,3 +214,171 @@ def test_an_expired_licence_is_marked(client, staff, site, media):
     assert expired.valid_until == datetime.date(2020, 1, 31) and expired.is_expired
     assert not valid.is_expired
     assert client.get(site.get_absolute_url()).content.decode().count("badge-expired") == 1
+
+
+# --- History, form, documents and scope (the second pass) -------------------------------------
+
+
+def test_history_of_a_new_file_lists_the_values_given_not_every_empty_field(staff, grid):
+    site = site_create(
+        acting_user=staff,
+        data={
+            "name": "蓉城五金店",
+            "credit_code": credit_code(9001),
+            "category": category("XS01"),
+            "grid": grid,
+            "address": "望江路35号",
+            "responsible_person": "李四",
+            "responsible_phone": "13900139000",
+            "extinguisher_count": 3,
+            "hydrant_count": 0,
+            "status": Site.Status.OPERATING,
+        },
+    )
+    recorded = site.changes.get().changes
+    assert set(recorded) == {
+        "name",
+        "credit_code",
+        "category",
+        "grid",
+        "address",
+        "responsible_person",
+        "responsible_phone",
+        "extinguisher_count",
+    }
+    assert recorded["extinguisher_count"] == ["", 3]
+
+
+def test_history_shows_a_stored_zero_as_zero(client, staff, site):
+    site_update(site=site, acting_user=staff, data={"extinguisher_count": 2})
+    site_update(site=site, acting_user=staff, data={"extinguisher_count": 0})
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(site.get_absolute_url()).content.decode()
+    assert "Fire extinguishers: <del>2</del> → 0" in page
+
+
+def test_site_form_is_grouped_as_the_file_page_groups_the_profile(client, staff):
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("enterprises:site-create")).content.decode()
+    legends = ["Identity", "Place and people", "Building", "Fire facilities"]
+    positions = [html.index(f"<legend>{legend}</legend>") for legend in legends]
+    assert positions == sorted(positions)
+    # Each field sits in its group: the credit code before "Place and people", exits after "Fire facilities".
+    assert html.index('data-field="credit_code"') < positions[1]
+    assert html.index('data-field="exit_count"') > positions[3]
+
+
+def pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def upload_document(client, site, name: str, content: bytes, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("enterprises:site-document-upload", args=[site.pk]),
+        {"kind": SiteDocument.Kind.BUSINESS_LICENCE, "file": SimpleUploadedFile(name, content), **fields},
+    )
+
+
+def test_a_title_with_a_slash_downloads_whole_with_its_extension(client, staff, site, media):
+    client.force_login(staff)
+    assert upload_document(client, site, "scan.pdf", pdf_bytes(), title="营业执照（正本/副本）").status_code == 302
+    document = site.documents.get()
+    response = client.get(reverse("enterprises:site-document-download", args=[site.pk, document.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("inline")
+    from urllib.parse import quote
+
+    assert quote("营业执照（正本_副本）.pdf") in disposition
+    # A stored document may be shown but never run a script or reach out.
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_html_that_starts_like_a_pdf_is_refused(client, staff, site, media):
+    client.force_login(staff)
+    fake = b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>\n"
+    response = upload_document(client, site, "licence.pdf", fake)
+    assert response.status_code == 400
+    assert response.context["document_form"].errors["file"]
+    # Even with a PDF's last line pasted on, it has no page a PDF reader can open.
+    response = upload_document(client, site, "licence.pdf", fake + b"startxref\n0\n%%EOF\n")
+    assert response.status_code == 400
+    assert not site.documents.exists()
+
+
+def test_a_real_pdf_is_accepted(client, staff, site, media):
+    client.force_login(staff)
+    assert upload_document(client, site, "licence.pdf", pdf_bytes()).status_code == 302
+    assert site.documents.get().content_type == "application/pdf"
+
+
+def test_services_check_the_scope_of_the_acting_user_themselves(site, media):
+    """A future caller that forgets the view's checks still cannot reach outside the user's scope."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises.services import site_document_add, site_document_remove
+    from riskplatform.exceptions import NotFoundError
+    from tests.factories import StreetFactory, UserFactory
+
+    stranger = UserFactory(role="street_staff", street=StreetFactory(name="九眼桥街道", code="JYQ"))
+    with pytest.raises(NotFoundError):
+        site_update(site=site, acting_user=stranger, data={"name": "改名"})
+    with pytest.raises(NotFoundError):
+        site_document_add(
+            site=site, acting_user=stranger, kind=SiteDocument.Kind.OTHER, upload=SimpleUploadedFile("a.png", png_bytes())
+        )
+    owner = UserFactory(role="street_staff", street=site.grid.community.street)
+    document = site_document_add(
+        site=site, acting_user=owner, kind=SiteDocument.Kind.OTHER, upload=SimpleUploadedFile("a.png", png_bytes())
+    )
+    with pytest.raises(NotFoundError):
+        site_document_remove(document=document, acting_user=stranger)
+    site.refresh_from_db()
+    assert site.name != "改名" and site.documents.count() == 1
+
+
+def test_a_document_whose_transaction_rolls_back_leaves_no_file_behind(staff, site, media, settings):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from enterprises.services import site_document_add, stored_files_sweep
+
+    kept = site_document_add(
+        site=site, acting_user=staff, kind=SiteDocument.Kind.OTHER, upload=SimpleUploadedFile("kept.png", png_bytes())
+    )
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        lost = site_document_add(
+            site=site, acting_user=staff, kind=SiteDocument.Kind.OTHER, upload=SimpleUploadedFile("lost.png", png_bytes())
+        )
+        raise Abandoned
+    storage = kept.file.storage
+    assert storage.exists(lost.file.name), "written before the row, as it must be"
+    # A file younger than any transaction could run is left alone: its row may still come.
+    assert stored_files_sweep() == 0
+    assert stored_files_sweep(older_than=datetime.timedelta(0)) == 1
+    assert not storage.exists(lost.file.name)
+    assert storage.exists(kept.file.name)
+
+
+@pytest.mark.parametrize("path", ["/sites/?q=%00", "/sites/my-grid/?q=%00", "/sites/export.xlsx?q=%00", "/api/sites/?q=%00"])
+def test_a_nul_byte_in_a_search_box_is_never_a_server_error(client, staff, site, path):
+    client.force_login(staff)
+    response = client.get(path)
+    assert response.status_code in (200, 302, 400), response.status_code
