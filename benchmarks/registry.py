@@ -11,6 +11,7 @@ drops the database at the end. Results are printed as ``name: value`` lines.
 """
 
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -180,6 +181,8 @@ def main() -> int:
     recreate_database(maintenance_url, bench_name, create=True)
     # Django reads the database from the environment when it starts, so point it at the copy first.
     os.environ["DATABASE_URL"] = bench_url
+    # Production settings refuse to start without a key; this throwaway database needs no lasting one.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskplatform.settings")
     sys.path.insert(0, str(ROOT))
     failures: list[str] = []
