@@ -25,11 +25,12 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
+# The demo runs with DEBUG on unless told otherwise: only then may it make its own SECRET_KEY.
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
 ifneq ($(and $(DATABASE_URL),$(REDIS_URL)),)
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	HOST=$(HOST) PORT=$(PORT) DEBUG=$${DEBUG:-1} $(BIN)/honcho start --procfile Procfile
 else
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m riskplatform.serve --host $(HOST) --port $(PORT)
@@ -57,7 +58,8 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 check-deploy: install
-	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 benchmark: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python benchmarks/registry.py
