@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,7 +109,11 @@ def exception_handler(exc, context):
             code = status.HTTP_404_NOT_FOUND
         set_rollback()
         return Response(error_body(code=exc.code, detail=exc.message, errors=exc.field_errors), status=code)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads a JSON or form body through Django's request.body, which refuses one
+        # over DATA_UPLOAD_MAX_MEMORY_SIZE before our parsers see it.
+        exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) if exc.args else None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) if exc.args else None)
@@ -145,8 +149,13 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "too_large"
 
     def __init__(self):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        super().__init__(_("The request body is larger than %(size)s; send less at once.") % {"size": human_size(limit)})
+        super().__init__(body_too_large_message())
+
+
+def body_too_large_message() -> str:
+    """Why a body (without its files) over DATA_UPLOAD_MAX_MEMORY_SIZE is refused, for the API and the pages."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _("The request body is larger than %(size)s; send less at once.") % {"size": human_size(limit)}
 
 
 def human_size(size: int) -> str:

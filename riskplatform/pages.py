@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.generic import FormView
 
-from riskplatform.api import error_response, human_size, is_api_request
+from riskplatform.api import body_too_large_message, error_response, human_size, is_api_request
 from riskplatform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 logger = logging.getLogger(__name__)
@@ -96,8 +96,10 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
-def request_too_large(request):
-    message = _("The request is larger than %(size)s; send a smaller file.") % {"size": human_size(settings.REQUEST_MAX_BYTES)}
+def request_too_large(request, message: str | None = None):
+    if message is None:
+        limit = human_size(settings.REQUEST_MAX_BYTES)
+        message = _("The request is larger than %(size)s; send a smaller file.") % {"size": limit}
     if is_api_request(request):
         return error_response(code="too_large", detail=message, status_code=413)
     return render(request, "400.html", {"message": message, "title": _("Too large")}, status=413)
@@ -108,7 +110,9 @@ def request_too_large(request):
 
 def handler400(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
-        return request_too_large(request)
+        # Django refused a body (without its files) over DATA_UPLOAD_MAX_MEMORY_SIZE: say that
+        # limit, not REQUEST_MAX_BYTES, which this request may be well under.
+        return request_too_large(request, body_too_large_message())
     if is_api_request(request):
         return error_response(code="invalid", detail=_("The request is not valid."), status_code=400)
     return render(request, "400.html", {"message": _("The request is not valid.")}, status=400)
