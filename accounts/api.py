@@ -4,7 +4,7 @@ Every list goes through the scope rules of ``accounts.selectors``, so the API
 answers the same question as the pages.
 """
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, routers, serializers, viewsets
@@ -138,7 +138,12 @@ class AuthTokenViewSet(viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        # A token handed out is a sign-in, as on the login page: django-axes forgets the
+        # user's failed attempts from this address (AXES_RESET_ON_SUCCESS) and Django
+        # records the user's last login.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 
