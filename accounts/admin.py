@@ -1,8 +1,9 @@
 """Django admin of people and the territory.
 
 Superusers see everything. Other staff with admin access see only their scope
-(accounts.selectors, the same rules as the pages and the API), and cannot make
-anyone a superuser or hand out permissions.
+(accounts.selectors, the same rules as the pages and the API), cannot make
+anyone a superuser or an administrator or hand out permissions, and cannot change
+an administrator.
 """
 
 from django.contrib import admin
@@ -75,6 +76,23 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
             # Only a superuser hands out admin rights.
             readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            # The administrator role sees everything: only a superuser gives it.
+            kwargs["choices"] = [(value, label) for value, label in db_field.choices if value != User.Role.ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # Nor may other staff change an administrator, or set their password and sign in as them.
+        if obj is not None and obj.is_admin and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_admin and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class CommunityInline(admin.TabularInline):
