@@ -3,9 +3,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.models import User
+from accounts.selectors import REGISTRY_EDITORS_ONLY
 from enterprises.models import Site, SiteChange
+from enterprises.services import site_create
+from riskplatform.exceptions import PermissionDeniedError
 from tests.factories import CommunityFactory, GridFactory, SiteFactory, StreetFactory, UserFactory, category, credit_code
 
 
@@ -303,6 +307,27 @@ def test_field_roles_may_not_write(request, api, site, grid, persona):
     site.refresh_from_db()
     assert site.name == "望江兰庭便利店"
     assert not SiteChange.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_page_api_and_service_refuse_a_grid_worker_in_the_same_words(client, api, grid_worker, grid, language):
+    """The rule "who may edit the registry" and its message live in accounts.selectors, once."""
+    with translation.override(language):
+        expected = str(REGISTRY_EDITORS_ONLY)
+        with pytest.raises(PermissionDeniedError) as refused:
+            site_create(acting_user=grid_worker, data=new_site_data(grid))
+    assert refused.value.message == expected
+
+    client.force_login(grid_worker)
+    client.cookies["django_language"] = language
+    page = client.get("/sites/new/")
+    assert page.status_code == 403
+    assert expected in page.content.decode()
+
+    response = api(grid_worker).post("/api/sites/", new_site_data(grid), format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    assert response.json() == {"code": "permission_denied", "detail": expected, "errors": {}}
+    assert not Site.objects.exists()
 
 
 def test_sites_are_never_deleted(api, admin_user, site):
