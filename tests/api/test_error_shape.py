@@ -8,6 +8,7 @@ bodies and crashes alike, and the OpenAPI schema documents it.
 import pytest
 import yaml
 from django.core.management import call_command
+from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from enterprises.models import Site
@@ -122,6 +123,31 @@ def test_sites_cannot_be_deleted(api, admin_user, site):
     assert Site.objects.filter(pk=site.pk).exists()
 
 
+def test_a_site_id_that_is_not_a_number_is_not_found(api, staff):
+    error(api(staff).get("/api/sites/abc/"), 404, "not_found")
+
+
+def test_a_session_write_without_the_csrf_token_is_refused(staff, grid):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(staff)
+    body = error(client.post("/api/sites/", site_data(grid), format="json", **ENGLISH), 403, "permission_denied")
+    assert "CSRF" in body["detail"]
+    assert not Site.objects.exists()
+
+
+def test_a_body_of_an_unknown_type_is_refused(api, staff):
+    response = api(staff).post("/api/sites/", "name: x", content_type="text/yaml")
+    error(response, 415, "unsupported_media_type")
+
+
+def test_an_answer_in_an_unknown_format_is_refused(api, staff):
+    error(api(staff).get("/api/sites/", HTTP_ACCEPT="application/xml"), 406, "not_acceptable")
+
+
+def test_a_request_for_an_unknown_host_answers_in_the_shape(api, staff):
+    error(api(staff).get("/api/sites/", HTTP_HOST="evil.example"), 400, "invalid")
+
+
 # --- Throttling ------------------------------------------------------------------------
 
 
@@ -182,6 +208,12 @@ def test_a_body_that_is_not_utf8_is_a_parse_error(api, staff):
     response = api(staff).post("/api/sites/", b'{"name": "\xff"}', content_type="application/json", **ENGLISH)
     body = error(response, 400, "parse_error")
     assert body["detail"] == "The body is not text in utf-8."
+
+
+def test_a_multipart_body_without_a_boundary_is_a_parse_error(api, staff):
+    response = api(staff).post("/api/sites/", b"--x\r\n", content_type="multipart/form-data", **ENGLISH)
+    body = error(response, 400, "parse_error")
+    assert body["detail"] == "The multipart form body cannot be read; send it again."
 
 
 # --- Bodies that are too large ---------------------------------------------------------
