@@ -338,8 +338,8 @@ def test_schema_documents_errors_on_reads_and_writes(schema):
     assert all(refers_to_error(detail[code]) for code in ("401", "403", "404"))
 
     create = responses(schema, "/api/sites/", "post")
-    assert {"400", "401", "403", "413", "415", "429"} <= set(create) and "201" in create
-    assert all(refers_to_error(create[code]) for code in ("400", "413", "429"))
+    assert {"400", "401", "403", "413", "415"} <= set(create) and "201" in create
+    assert all(refers_to_error(create[code]) for code in ("400", "401", "403", "413", "415"))
     # A list has no object to miss.
     assert "404" not in responses(schema, "/api/sites/", "get")
 
@@ -348,3 +348,10 @@ def test_schema_documents_the_token_endpoints_errors(schema):
     token = responses(schema, "/api/auth/token/", "post")
     assert {"400", "429"} <= set(token)
     assert refers_to_error(token["400"]) and refers_to_error(token["429"])
+    # It asks for no credentials and refuses no one by role.
+    assert "401" not in token and "403" not in token
+
+
+def test_schema_documents_throttling_only_where_there_is_a_throttle(schema):
+    assert "429" not in responses(schema, "/api/sites/", "get")
+    assert "429" not in responses(schema, "/api/sites/", "post")
