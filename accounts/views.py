@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from riskplatform.api import error_response, is_api_request
@@ -17,9 +17,11 @@ def home(request):
 def locked_out(request, original_response=None, credentials=None):
     """What a client locked out by django-axes (too many failed sign-ins) is answered: a 429."""
     minutes = _lockout_minutes()
-    message = _("Too many failed sign-ins from this address; try again in %(minutes)d minutes or ask an administrator.") % {
-        "minutes": minutes
-    }
+    message = ngettext(
+        "Too many failed sign-ins from this address; try again in %(minutes)d minute or ask an administrator.",
+        "Too many failed sign-ins from this address; try again in %(minutes)d minutes or ask an administrator.",
+        minutes,
+    ) % {"minutes": minutes}
     if is_api_request(request):
         return error_response(code="locked_out", detail=message, status_code=429)
     return render(request, "registration/locked_out.html", {"message": message}, status=429)
