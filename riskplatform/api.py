@@ -164,21 +164,16 @@ def human_size(size: int) -> str:
     return f"{size / 1024:g} KB"
 
 
-def _read_limited(stream) -> bytes:
-    """The whole body, refusing one larger than DATA_UPLOAD_MAX_MEMORY_SIZE before it is all read."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    body = stream.read(limit + 1)
-    if len(body) > limit:
-        raise RequestTooLarge()
-    return body
-
-
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a size limit, a depth guard and messages in the user's language."""
+    """DRF's JSON parser with a depth guard and messages in the user's language.
+
+    DRF hands it the body through Django's ``request.body``, which has already refused
+    one over DATA_UPLOAD_MAX_MEMORY_SIZE (answered as RequestTooLarge above).
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = parsers.get_encoding(parser_context or {})
-        body = _read_limited(stream)
+        body = stream.read()
         try:
             text = body.decode(encoding)
         except (UnicodeDecodeError, LookupError):
@@ -192,19 +187,6 @@ class JSONParser(parsers.JSONParser):
             raise exceptions.ParseError(message % {"line": error.lineno, "column": error.colno}) from None
         except ValueError:
             raise exceptions.ParseError(_("The body is not valid JSON (NaN and Infinity are not allowed).")) from None
-
-
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        return super().parse(_BytesStream(_read_limited(stream)), media_type, parser_context)
-
-
-class _BytesStream:
-    def __init__(self, body: bytes):
-        self.body = body
-
-    def read(self, *args) -> bytes:
-        return self.body
 
 
 class MultiPartParser(parsers.MultiPartParser):

@@ -263,7 +263,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": [
         "riskplatform.api.JSONParser",
-        "riskplatform.api.FormParser",
+        "rest_framework.parsers.FormParser",
         "riskplatform.api.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
