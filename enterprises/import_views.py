@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import ensure_registry_editor
 from riskplatform.forms import ApplicationErrorFormMixin
-from riskplatform.pages import ServiceFormView
 
 from . import exports, imports
 from .filters import SiteFilter
 from .models import SiteImport
 from .selectors import site_import_get_for_user, site_import_list, site_list
 from .spreadsheets import COLUMNS
+from .views import RegistryEditorFormView
 
 # Errors shown on the preview page; a file with more has the same mistake throughout.
 PREVIEW_ERROR_LIMIT = 1000
@@ -38,14 +38,9 @@ class SiteImportForm(ApplicationErrorFormMixin, forms.Form):
         self.add_error("file", error.message)
 
 
-class SiteImportView(ServiceFormView):
+class SiteImportView(RegistryEditorFormView):
     form_class = SiteImportForm
     template_name = "enterprises/site_import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            ensure_registry_editor(user=request.user)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {
@@ -89,11 +84,10 @@ def site_import_progress(request, pk: int):
     """The progress bar of a background commit, polled by htmx; the whole page again once it is done."""
     ensure_registry_editor(user=request.user)
     site_import = site_import_get_for_user(user=request.user, pk=pk)
+    response = render(request, "enterprises/_site_import_progress.html", _preview_context(site_import))
     if site_import.status != SiteImport.Status.QUEUED:
-        response = render(request, "enterprises/_site_import_progress.html", _preview_context(site_import))
         response["HX-Refresh"] = "true"
-        return response
-    return render(request, "enterprises/_site_import_progress.html", _preview_context(site_import))
+    return response
 
 
 @login_required

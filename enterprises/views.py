@@ -91,14 +91,18 @@ def site_detail(request, pk: int):
     return render(request, "enterprises/site_detail.html", _site_file_context(request, site))
 
 
-class SiteCreateView(ServiceFormView):
-    form_class = SiteForm
-    template_name = "enterprises/site_form.html"
+class RegistryEditorFormView(ServiceFormView):
+    """A form page of those who maintain the registry; anyone else gets the 403 page."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             ensure_registry_editor(user=request.user)
         return super().dispatch(request, *args, **kwargs)
+
+
+class SiteCreateView(RegistryEditorFormView):
+    form_class = SiteForm
+    template_name = "enterprises/site_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -171,7 +175,7 @@ def qr_sheet(request):
     return render(request, "enterprises/qr_sheet.html", {"grids": grids, "grid": grid, "tags": tags})
 
 
-class SiteDocumentUploadView(ServiceFormView):
+class SiteDocumentUploadView(RegistryEditorFormView):
     """The upload form lives on the site file page; a refused file shows the page again with the error."""
 
     form_class = SiteDocumentForm
@@ -180,7 +184,6 @@ class SiteDocumentUploadView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            ensure_registry_editor(user=request.user)
             self.site = site_get_for_user(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
