@@ -24,7 +24,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group_name = user_group_name(user.pk)
+        self.group_name = user_group_name(user_id=user.pk)
         await self.channel_layer.group_add(self.group_name, self.channel_name)
         await self.accept()
 

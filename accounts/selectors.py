@@ -101,7 +101,7 @@ def ensure_registry_editor(*, user: User) -> None:
         raise PermissionDeniedError(REGISTRY_EDITORS_ONLY)
 
 
-def user_scope_label(user: User) -> str:
+def user_scope_label(*, user: User) -> str:
     """The user's scope in words, for the page header."""
     if user.is_admin:
         return str(User.Role.ADMIN.label)

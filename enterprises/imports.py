@@ -547,7 +547,7 @@ def _commit(*, site_import_id: int, acting_user: User) -> None:
         _hand_back(site_import_id, message, plan=changed.plan)
     except IntegrityError as error:
         # Someone registered one of the file's sites between the check and the write.
-        detail = integrity_error_as_field_error(error)
+        detail = integrity_error_as_field_error(error=error)
         message = _("The registry changed while the import was being saved; nothing was saved. Commit again.")
         if detail.field_errors:
             message = f"{message} {next(iter(detail.field_errors.values()))[0]}"

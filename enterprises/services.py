@@ -229,7 +229,7 @@ def site_check_input(*, data: dict[str, Any], site: Site | None = None) -> None:
     _checked(site=draft, data=site_normalize_input(data=data))
 
 
-def integrity_error_as_field_error(error: IntegrityError) -> ApplicationError:
+def integrity_error_as_field_error(*, error: IntegrityError) -> ApplicationError:
     """The field error for a write that lost a race to one of the database's invariants."""
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) or str(error)
     if "credit_code" in constraint:
@@ -246,7 +246,7 @@ def _save(site: Site, **kwargs) -> None:
         with transaction.atomic():
             site.save(**kwargs)
     except IntegrityError as error:
-        raise integrity_error_as_field_error(error) from error
+        raise integrity_error_as_field_error(error=error) from error
 
 
 @transaction.atomic

@@ -20,4 +20,4 @@ def navigation(request):
         items.append((_("Admin"), reverse("admin:index")))
     if user.is_admin or user.role == User.Role.STREET_STAFF:
         items.append((_("API"), reverse("api-docs")))
-    return {"nav_items": items, "scope_label": user_scope_label(user)}
+    return {"nav_items": items, "scope_label": user_scope_label(user=user)}
