@@ -83,6 +83,11 @@ class SiteInputSerializer(serializers.Serializer):
     has_sprinklers = serializers.BooleanField(required=False)
     exit_count = serializers.IntegerField(required=False)
     facilities_note = serializers.CharField(required=False, allow_blank=True)
+    has_kitchen = serializers.BooleanField(required=False)
+    uses_lpg = serializers.BooleanField(required=False)
+    uses_piped_gas = serializers.BooleanField(required=False)
+    has_ebike_charging = serializers.BooleanField(required=False)
+    stores_flammables = serializers.BooleanField(required=False)
 
     status = serializers.ChoiceField(choices=Site.Status.choices, required=False)
 

@@ -544,7 +544,49 @@ class SiteGenerator:
             "exit_count": exits,
             "facilities_note": rng.choice(FACILITY_NOTES) if rng.random() < 0.3 else "",
             "status": status,
+            **_uses(code, index),
         }
+
+
+# How the sites of a category are used: the share of them with a kitchen, bottled LPG,
+# piped gas, e-bikes parked or charged, flammable goods stored. Drawn from a generator
+# of their own, so the rest of each site stays as it was.
+USES: dict[str, tuple[float, float, float, float, float]] = {
+    "XS02": (1.0, 0.6, 0.4, 0.1, 0.0),
+    "XS03": (0.3, 0.1, 0.3, 0.3, 0.0),
+    "XS06": (0.2, 0.0, 0.2, 0.1, 0.1),
+    "XS07": (0.5, 0.1, 0.4, 0.1, 0.0),
+    "XS08": (0.2, 0.1, 0.1, 0.3, 0.5),
+    "XS09": (0.0, 0.4, 0.0, 0.1, 1.0),
+    "RM01": (0.3, 0.0, 0.4, 0.2, 0.1),
+    "RM02": (0.9, 0.1, 0.9, 0.2, 0.0),
+    "RM03": (1.0, 0.3, 0.8, 0.1, 0.0),
+    "RM05": (0.6, 0.0, 0.6, 0.2, 0.2),
+    "RM06": (0.9, 0.1, 0.8, 0.2, 0.0),
+    "RM07": (0.8, 0.1, 0.8, 0.3, 0.1),
+    "RM08": (0.9, 0.1, 0.8, 0.2, 0.0),
+    "RM11": (0.8, 0.1, 0.9, 0.3, 0.0),
+    "ZZ01": (0.0, 0.2, 0.9, 0.8, 0.0),
+    "ZZ02": (0.0, 0.0, 1.0, 0.6, 0.0),
+    "ZZ03": (0.3, 0.4, 0.5, 0.7, 0.0),
+    "ZZ04": (0.0, 0.0, 0.0, 1.0, 0.0),
+    "GY01": (0.5, 0.2, 0.5, 0.3, 0.6),
+    "GY02": (0.1, 0.0, 0.1, 0.4, 0.4),
+    "GY03": (0.0, 0.0, 0.0, 0.5, 0.1),
+    "WH01": (0.0, 0.0, 0.0, 0.0, 1.0),
+    "WH02": (0.0, 1.0, 0.5, 0.0, 1.0),
+    "WH03": (1.0, 0.5, 0.6, 0.0, 0.0),
+    "WH04": (0.0, 0.0, 0.0, 0.0, 1.0),
+    "GG01": (0.3, 0.3, 0.0, 0.3, 0.4),
+    "GG02": (0.5, 0.6, 0.2, 0.3, 0.1),
+    "GG03": (0.5, 0.0, 0.5, 0.3, 0.0),
+}
+USE_FIELDS = ("has_kitchen", "uses_lpg", "uses_piped_gas", "has_ebike_charging", "stores_flammables")
+
+
+def _uses(code: str, index: int) -> dict[str, bool]:
+    rng = random.Random(f"{SEED}:uses:{index}")
+    return {field: rng.random() < share for field, share in zip(USE_FIELDS, USES.get(code, (0.0,) * 5), strict=True)}
 
 
 def demo_site_rows() -> list[dict[str, Any]]:

@@ -56,6 +56,11 @@ def _example_row(*, grid_label: str) -> list[Any]:
         "has_fire_alarm_system": NO,
         "has_sprinklers": NO,
         "exit_count": "1",
+        "has_kitchen": NO,
+        "uses_lpg": NO,
+        "uses_piped_gas": NO,
+        "has_ebike_charging": NO,
+        "stores_flammables": NO,
         "status": STATUS_LABELS[Site.Status.OPERATING],
     }
     return [values.get(column.field, "") for column in COLUMNS]
@@ -177,6 +182,10 @@ def site_import_template(*, user: User) -> IO[bytes]:
         "capacity": _("Seats for diners, or beds, where the category counts them."),
         "has_fire_alarm_system": _("是 (yes) or 否 (no)."),
         "has_sprinklers": _("是 (yes) or 否 (no)."),
+        **{
+            field: _("是 (yes) or 否 (no).")
+            for field in ("has_kitchen", "uses_lpg", "uses_piped_gas", "has_ebike_charging", "stores_flammables")
+        },
         "status": _("营业, 停业 or 关闭 (operating, suspended or closed); empty means operating."),
     }
     for column in COLUMNS:

@@ -28,6 +28,7 @@ SITE_FIELDSETS = [
         ],
     ),
     (_("Building"), ["floor_area", "storeys", "staff_count", "capacity", "opening_hours"]),
+    (_("Use"), ["has_kitchen", "uses_lpg", "uses_piped_gas", "has_ebike_charging", "stores_flammables"]),
     (
         _("Fire facilities"),
         ["extinguisher_count", "hydrant_count", "has_fire_alarm_system", "has_sprinklers", "exit_count", "facilities_note"],

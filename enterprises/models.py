@@ -144,6 +144,13 @@ class Site(models.Model):
     exit_count = models.PositiveSmallIntegerField(_("safety exits"), default=1, validators=_bounded("exit_count"))
     facilities_note = models.TextField(_("notes on fire facilities"), blank=True)
 
+    # How the place is used, as far as the regulation library's checklist items depend on it.
+    has_kitchen = models.BooleanField(_("kitchen or open-flame cooking"), default=False)
+    uses_lpg = models.BooleanField(_("uses bottled LPG"), default=False)
+    uses_piped_gas = models.BooleanField(_("uses piped gas"), default=False)
+    has_ebike_charging = models.BooleanField(_("e-bikes parked or charged"), default=False)
+    stores_flammables = models.BooleanField(_("stores flammable or explosive goods"), default=False)
+
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
     # What the site's QR tag carries instead of its sequential id (enterprises.views.site_by_tag).
     qr_token = models.CharField(_("QR tag token"), max_length=32, unique=True, default=new_qr_token, editable=False)

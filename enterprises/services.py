@@ -54,6 +54,11 @@ SITE_FIELDS = [
     "has_sprinklers",
     "exit_count",
     "facilities_note",
+    "has_kitchen",
+    "uses_lpg",
+    "uses_piped_gas",
+    "has_ebike_charging",
+    "stores_flammables",
     "status",
 ]
 TEXT_FIELDS = ["name", "address", "responsible_person", "safety_contact", "opening_hours", "facilities_note"]

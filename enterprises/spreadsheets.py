@@ -57,6 +57,11 @@ COLUMNS = [
     Column("火灾自动报警系统", "has_fire_alarm_system", "boolean", False, (), 14),
     Column("自动喷水灭火系统", "has_sprinklers", "boolean", False, (), 14),
     Column("安全出口数量", "exit_count", "integer", False, ("安全出口",), 10),
+    Column("有厨房或明火", "has_kitchen", "boolean", False, ("厨房", "有厨房"), 12),
+    Column("使用瓶装液化气", "uses_lpg", "boolean", False, ("液化气", "使用液化气"), 14),
+    Column("使用管道燃气", "uses_piped_gas", "boolean", False, ("管道燃气", "天然气"), 12),
+    Column("电动自行车停放充电", "has_ebike_charging", "boolean", False, ("电动自行车",), 16),
+    Column("存放易燃易爆物品", "stores_flammables", "boolean", False, ("易燃易爆物品",), 16),
     Column("状态", "status", "status", False, ("营业状态",), 8),
 ]
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}

@@ -537,3 +537,13 @@ def test_a_queued_import_whose_rows_no_longer_pass_comes_back_with_the_errors(cl
     page = client.get(reverse("enterprises:site-import-preview", args=[site_import.pk])).content.decode()
     assert 'data-testid="commit-error"' in page
     assert not Site.objects.filter(name__startswith="导入便利店").exists()
+
+
+def test_the_use_columns_are_read(client_for, staff, grid):
+    client = client_for(staff)
+    row = site_row(
+        grid, 1, **{"类别": "XS02", "建筑面积": "60", "有厨房或明火": "是", "使用瓶装液化气": "有", "电动自行车停放充电": "否"}
+    )
+    upload_and_commit(client, xlsx_file([row]))
+    site = Site.objects.get()
+    assert site.has_kitchen and site.uses_lpg and not site.has_ebike_charging and not site.stores_flammables

@@ -382,3 +382,15 @@ def test_a_nul_byte_in_a_search_box_is_never_a_server_error(client, staff, site,
     client.force_login(staff)
     response = client.get(path)
     assert response.status_code in (200, 302, 400), response.status_code
+
+
+def test_the_uses_checklists_depend_on_are_recorded_and_shown(client, staff, grid):
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    data = form_data(grid, category=category("XS02").pk, floor_area="60", has_kitchen="on", uses_lpg="on")
+    assert client.post(reverse("enterprises:site-create"), data).status_code == 302
+    site = Site.objects.get(name="蓉城五金店")
+    assert (site.has_kitchen, site.uses_lpg, site.uses_piped_gas, site.has_ebike_charging) == (True, True, False, False)
+    html = client.get(site.get_absolute_url()).content.decode()
+    assert "Kitchen or open flame" in html and "Bottled LPG" in html and "Piped gas" not in html
+    assert set(site.changes.get().changes) >= {"has_kitchen", "uses_lpg"}
