@@ -82,6 +82,15 @@ def _bounded(field: str) -> list:
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
+class RiskColour(models.TextChoices):
+    """The four colours of graded risk control (安全风险分级管控, DOMAIN.md), highest first."""
+
+    RED = "red", _("Red: major risk")
+    ORANGE = "orange", _("Orange: considerable risk")
+    YELLOW = "yellow", _("Yellow: general risk")
+    BLUE = "blue", _("Blue: low risk")
+
+
 def new_qr_token() -> str:
     """A random, unguessable token for a site's QR tag (22 URL-safe characters, 128 bits)."""
     return secrets.token_urlsafe(16)
@@ -152,6 +161,10 @@ class Site(models.Model):
     stores_flammables = models.BooleanField(_("stores flammable or explosive goods"), default=False)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
+    # The current colour, kept on the file so that the registry filters by it without reaching
+    # up to hazards/; written only by hazards.services.reassess_site (through site_risk_colour_set),
+    # which keeps the history and its reasons. Empty until the site is first graded.
+    risk_colour = models.CharField(_("risk colour"), max_length=10, choices=RiskColour.choices, blank=True, default="")
     # What the site's QR tag carries instead of its sequential id (enterprises.views.site_by_tag).
     qr_token = models.CharField(_("QR tag token"), max_length=32, unique=True, default=new_qr_token, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -179,6 +192,7 @@ class Site(models.Model):
             models.Index(fields=["grid", "name"], name="site_grid_name_idx"),
             models.Index(fields=["category", "name"], name="site_category_name_idx"),
             models.Index(fields=["status", "name"], name="site_status_name_idx"),
+            models.Index(fields=["risk_colour", "name"], name="site_risk_colour_name_idx"),
             models.Index(fields=["name", "address"], name="site_name_address_idx"),
         ]
 

@@ -25,7 +25,7 @@ from accounts.selectors import ensure_registry_editor, grid_scope_q
 from riskplatform.exceptions import ApplicationError, NotFoundError
 
 from .documents import sniff_document
-from .models import Category, Site, SiteChange, SiteDocument, SiteImport
+from .models import Category, RiskColour, Site, SiteChange, SiteDocument, SiteImport
 from .validators import normalize_credit_code, normalize_phone
 
 logger = logging.getLogger(__name__)
@@ -392,3 +392,14 @@ def _stored_names(storage, folder: str) -> list[str]:
     for directory in directories:
         names.extend(_stored_names(storage, f"{folder}/{directory}"))
     return names
+
+
+# --- The risk colour ------------------------------------------------------------------------
+
+
+def site_risk_colour_set(*, site_id: int, colour: str) -> None:
+    """Write a site's current risk colour. Only hazards.services.reassess_site calls this, inside
+    its own transaction and lock, after it has recorded the grade change and its reasons."""
+    if colour not in RiskColour.values:
+        raise ValueError(f"not a risk colour: {colour!r}")
+    Site.objects.filter(pk=site_id).update(risk_colour=colour)
