@@ -118,3 +118,28 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.is_superuser or self.role == self.Role.ADMIN
+
+
+class Notification(models.Model):
+    """Something a person must know about (an overdue hazard of their grid, ...), kept until read.
+
+    The record is this row; the live push to open pages (accounts.services.user_notify)
+    is only a hint to look.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title

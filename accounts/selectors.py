@@ -7,7 +7,7 @@ Every selector of every app that returns territory-bound rows narrows them with
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Community, FireStation, Grid, Street, User
+from accounts.models import Community, FireStation, Grid, Notification, Street, User
 from riskplatform.exceptions import PermissionDeniedError
 
 NOTHING = Q(pk__in=[])
@@ -112,3 +112,25 @@ def user_scope_label(*, user: User) -> str:
     if user.role == User.Role.STATION_OPERATOR and user.station_id:
         return user.station.name
     return ""
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    """The user's own notifications, newest first."""
+    return Notification.objects.filter(user=user.pk).order_by("-created_at", "-pk")
+
+
+def people_responsible_for_grid(*, grid_id: int, reach: str = "grid") -> QuerySet[User]:
+    """Who answers for a site of this grid, as far as ``reach`` goes (an escalation widens it):
+
+    "grid": its grid workers; "community": the grid workers of every grid of its community;
+    "street": those and the street office staff of its street.
+    """
+    grid = Grid.objects.filter(pk=grid_id)
+    if reach == "grid":
+        people = Q(role=User.Role.GRID_WORKER, grids=grid_id)
+    else:
+        community = grid.values("community_id")
+        people = Q(role=User.Role.GRID_WORKER, grids__community_id__in=community)
+        if reach == "street":
+            people |= Q(role=User.Role.STREET_STAFF, street_id__in=grid.values("community__street_id"))
+    return User.objects.filter(people, is_active=True).distinct()

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils import json as drf_json
 
-from riskplatform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from riskplatform.exceptions import ApplicationError
 
 ERROR_CODES = [
     "invalid",
@@ -33,6 +33,7 @@ ERROR_CODES = [
     "authentication_failed",
     "permission_denied",
     "not_found",
+    "conflict",
     "method_not_allowed",
     "not_acceptable",
     "unsupported_media_type",
@@ -102,13 +103,8 @@ def exception_handler(exc, context):
     from rest_framework.views import set_rollback
 
     if isinstance(exc, ApplicationError):
-        code = status.HTTP_400_BAD_REQUEST
-        if isinstance(exc, PermissionDeniedError):
-            code = status.HTTP_403_FORBIDDEN
-        elif isinstance(exc, NotFoundError):
-            code = status.HTTP_404_NOT_FOUND
         set_rollback()
-        return Response(error_body(code=exc.code, detail=exc.message, errors=exc.field_errors), status=code)
+        return Response(error_body(code=exc.code, detail=exc.message, errors=exc.field_errors), status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         # DRF reads a JSON or form body through Django's request.body, which refuses one
         # over DATA_UPLOAD_MAX_MEMORY_SIZE before our parsers see it.

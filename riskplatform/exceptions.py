@@ -16,6 +16,8 @@ class ApplicationError(Exception):
     """
 
     code = "invalid"
+    # The HTTP status the API answers it with (riskplatform.api); pages map it in riskplatform.pages.
+    status_code = 400
 
     def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None, code: str | None = None):
         super().__init__(message)
@@ -37,9 +39,19 @@ class PermissionDeniedError(ApplicationError):
     """The user's role may not do this (their scope may still allow seeing it): a 403."""
 
     code = "permission_denied"
+    status_code = 403
 
 
 class NotFoundError(ApplicationError):
     """The object does not exist or lies outside the user's scope: a 404, never a hint which."""
 
     code = "not_found"
+    status_code = 404
+
+
+class ConflictError(ApplicationError):
+    """The object's state does not allow this now (a hazard already closed, an incident already
+    acknowledged): a 409. The page shows why; reloading shows the state as it is."""
+
+    code = "conflict"
+    status_code = 409

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "channels",
     "axes",
     "accounts",
+    "files",
     "enterprises",
     "regulations",
     "hazards",
@@ -180,10 +181,12 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "enterprises.tasks.site_import_commit_task": {"queue": "default"},
     "enterprises.tasks.stored_files_sweep_task": {"queue": "default"},
+    "files.tasks.photo_files_sweep_task": {"queue": "default"},
 }
 # Every periodic task is declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "stored-files-sweep": {"task": "enterprises.tasks.stored_files_sweep_task", "schedule": 3600.0},
+    "photo-files-sweep": {"task": "files.tasks.photo_files_sweep_task", "schedule": 3600.0},
 }
 
 # --- Auth ------------------------------------------------------------------------
@@ -252,6 +255,12 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * MB)))
 # Each kind of upload has its own cap, below REQUEST_MAX_BYTES.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * MB)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * MB)))
+# Photos (files.services.photo_store): the largest upload, the most pixels a picture may
+# claim (decompression bombs), the longest side stored and the longest side of a thumbnail.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * MB)))
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "50000000"))
+PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "2560"))
+PHOTO_THUMBNAIL_SIDE = int(os.environ.get("PHOTO_THUMBNAIL_SIDE", "400"))
 
 # --- REST API --------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -321,6 +330,22 @@ LOGGING = {
 }
 
 # --- Product settings ------------------------------------------------------------
+# Hazards (DOMAIN.md, the closed loop): how far away a rectification deadline may be, and
+# how many days past it an overdue hazard goes from the community up to the street.
+HAZARD_MAX_DEADLINE_DAYS = int(os.environ.get("HAZARD_MAX_DEADLINE_DAYS", "180"))
+HAZARD_STREET_ESCALATION_DAYS = int(os.environ.get("HAZARD_STREET_ESCALATION_DAYS", "7"))
+# How live conditions raise a site's colour (hazards.services.risk.reassess_site); shown to staff.
+RISK_RULES = {
+    "open_major_hazard_colour": "red",
+    "overdue_raises_levels": 1,
+    "risk_event_raises_levels": 1,
+    "risk_event_days": int(os.environ.get("RISK_EVENT_DAYS", "30")),
+}
+# Days between inspections by colour (the inspections use it), never longer than MPS order 61
+# art. 26 allows: units at least monthly, government bodies at least quarterly; residential
+# courtyards and buildings are not units of that order.
+INSPECTION_INTERVAL_DAYS = {"red": 7, "orange": 14, "yellow": 30, "blue": 90}
+INSPECTION_MAX_INTERVAL_DAYS = {"unit": 30, "government_body": 90, "residential": None}
 REGISTRY_PAGE_SIZE = 50
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 # A file with more rows than this is committed by a Celery task, its progress shown on the page.
