@@ -200,7 +200,8 @@ class Site(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("enterprises:site-detail", args=[self.pk])
+        # The file page composes every app's part of the site (dashboards/); its URL is reversed by name.
+        return reverse("dashboards:site-file", args=[self.pk])
 
 
 def document_upload_to(instance: "SiteDocument", filename: str) -> str:

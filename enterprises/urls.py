@@ -15,7 +15,6 @@ urlpatterns = [
     path("import/<int:pk>/", import_views.site_import_preview, name="site-import-preview"),
     path("import/<int:pk>/commit/", import_views.site_import_commit, name="site-import-commit"),
     path("import/<int:pk>/progress/", import_views.site_import_progress, name="site-import-progress"),
-    path("<int:pk>/", views.site_detail, name="site-detail"),
     path("<int:pk>/edit/", views.SiteEditView.as_view(), name="site-edit"),
     path("<int:pk>/qr/", views.site_qr, name="site-qr"),
     path("<int:pk>/qr.svg", views.site_qr_svg, name="site-qr-svg"),

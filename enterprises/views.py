@@ -25,7 +25,6 @@ from .forms import SiteDocumentForm, SiteForm
 from .selectors import (
     document_download_name,
     site_document_get_for_user,
-    site_file_get,
     site_get_by_tag_for_user,
     site_get_for_user,
     site_search_q,
@@ -76,19 +75,6 @@ def my_grid(request):
     context = {"grids": grids, "page": page, "q": query_text, "query": urlencode({"q": query_text}) if query_text else ""}
     template = "enterprises/_my_grid_results.html" if _partial(request) else "enterprises/my_grid.html"
     return render(request, template, context)
-
-
-def _site_file_context(request, site, *, document_form=None) -> dict:
-    can_edit = user_can_edit_registry(user=request.user)
-    if can_edit and document_form is None:
-        document_form = SiteDocumentForm()
-    return {"site": site, "can_edit": can_edit, "document_form": document_form if can_edit else None}
-
-
-@login_required
-def site_detail(request, pk: int):
-    site = site_file_get(user=request.user, pk=pk)
-    return render(request, "enterprises/site_detail.html", _site_file_context(request, site))
 
 
 class RegistryEditorFormView(ServiceFormView):
@@ -176,10 +162,10 @@ def qr_sheet(request):
 
 
 class SiteDocumentUploadView(RegistryEditorFormView):
-    """The upload form lives on the site file page; a refused file shows the page again with the error."""
+    """The upload form lives on the site file page; a refused file is shown with its error on a page of its own."""
 
     form_class = SiteDocumentForm
-    template_name = "enterprises/site_detail.html"
+    template_name = "enterprises/site_document_upload.html"
     http_method_names = ["post"]
 
     def dispatch(self, request, *args, **kwargs):
@@ -202,8 +188,7 @@ class SiteDocumentUploadView(RegistryEditorFormView):
         return redirect(f"{self.site.get_absolute_url()}#documents")
 
     def form_invalid(self, form):
-        site = site_file_get(user=self.request.user, pk=self.site.pk)
-        return render(self.request, self.template_name, _site_file_context(self.request, site, document_form=form), status=400)
+        return render(self.request, self.template_name, {"site": self.site, "document_form": form}, status=400)
 
 
 @login_required

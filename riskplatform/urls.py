@@ -20,6 +20,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The site file composes every app's part of a site, so it is served by dashboards/.
+    path("", include("dashboards.urls")),
     path("sites/", include("enterprises.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

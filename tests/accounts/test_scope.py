@@ -55,13 +55,13 @@ def test_inactive_user_sees_nothing(grid_worker, sites):
     assert names(grid_worker) == set()
 
 
-@pytest.mark.parametrize("url_name", ["enterprises:site-detail", "enterprises:site-qr", "enterprises:site-qr-svg"])
+@pytest.mark.parametrize("url_name", ["dashboards:site-file", "enterprises:site-qr", "enterprises:site-qr-svg"])
 def test_outsider_gets_404_on_pages(client, outsider, site, url_name):
     client.force_login(outsider)
     assert client.get(reverse(url_name, args=[site.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("url_name", ["enterprises:site-detail", "enterprises:site-qr", "enterprises:site-qr-svg"])
+@pytest.mark.parametrize("url_name", ["dashboards:site-file", "enterprises:site-qr", "enterprises:site-qr-svg"])
 def test_grid_worker_opens_own_site_pages(client, grid_worker, site, url_name):
     client.force_login(grid_worker)
     assert client.get(reverse(url_name, args=[site.pk])).status_code == 200
@@ -87,7 +87,7 @@ def test_grid_filter_outside_scope_is_refused(client, grid_worker, far_grid, sit
 
 
 def test_anonymous_is_sent_to_login(client, site):
-    response = client.get(reverse("enterprises:site-detail", args=[site.pk]))
+    response = client.get(reverse("dashboards:site-file", args=[site.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 

@@ -1,0 +1,23 @@
+"""Pages that compose every app's part of the street's picture. Read-only; each part comes from
+its app's selector and is drawn by its app's include template (ARCHITECTURE.md)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from accounts.selectors import user_can_edit_registry
+from enterprises.forms import SiteDocumentForm
+from enterprises.selectors import site_file_get
+
+
+@login_required
+def site_file(request, pk: int):
+    """One enterprise, one file (一企一档): the profile, documents and history of the registry,
+    and the site's hazards and risk grades."""
+    site = site_file_get(user=request.user, pk=pk)
+    can_edit = user_can_edit_registry(user=request.user)
+    context = {
+        "site": site,
+        "can_edit": can_edit,
+        "document_form": SiteDocumentForm() if can_edit else None,
+    }
+    return render(request, "dashboards/site_file.html", context)
