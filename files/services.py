@@ -1,0 +1,396 @@
+"""The project's one photo path: hazard evidence, inspection answers and every later photo are stored here.
+
+``photo_store`` takes an upload and returns a ``Photo``:
+
+1. A resend (the ``photo_id`` of a photo the same person stored before) returns the
+   stored photo and writes nothing; the same id from someone else is refused.
+2. A file over PHOTO_MAX_BYTES is refused by its size, before it is read.
+3. Pillow opens it by its content (never its name or the client's content type):
+   JPEG, PNG or WebP.
+4. Its pixels, judged from the header before anything is decoded, must be at most
+   PHOTO_MAX_PIXELS (and within Pillow's own decompression-bomb limit).
+5. It is decoded fully, so a truncated or damaged file is refused.
+6. Capture time and GPS position are read from its EXIF and kept as fields.
+7. It is turned upright (EXIF orientation), into sRGB, to RGB on white, shrunk to at
+   most PHOTO_MAX_SIDE on its longest side and re-encoded as JPEG without any
+   metadata; a thumbnail of PHOTO_THUMBNAIL_SIDE is made the same way.
+8. Both files are written through the FileField's storage (Django's storage API),
+   then the row. When anything fails after a file is written, the files go again; a
+   file whose row is rolled back later by the caller's transaction is removed by the
+   hourly sweep (``photo_files_sweep``).
+
+Every refusal is an ApplicationError with the message on the field ``photo``.
+"""
+
+import hashlib
+import logging
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import timezone as fixed_offset
+from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
+
+from accounts.models import User
+from riskplatform.exceptions import ApplicationError
+
+from .models import Photo
+
+logger = logging.getLogger(__name__)
+
+# Pillow tries only these decoders. A phone's JPEG with a depth map or a second
+# picture opens as MPO, through the JPEG decoder.
+FORMATS = ("JPEG", "PNG", "WEBP")
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+JPEG_QUALITY = 85
+# EXIF orientation -> the transposition that turns the picture upright (as PIL.ImageOps.exif_transpose).
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+UTC_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+SIX_PLACES = Decimal("0.000001")
+
+
+def _refusal(message: str) -> ApplicationError:
+    return ApplicationError(message, field_errors={"photo": [message]})
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    taken_at: datetime | None
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+def photo_store(*, upload, acting_user: User, photo_id: uuid.UUID | None = None) -> Photo:
+    """Check, clean and store an uploaded photo (the steps are in the module's docstring)."""
+    if photo_id is not None:
+        photo_id = _as_uuid(photo_id)
+        stored = _resent(photo_id=photo_id, acting_user=acting_user)
+        if stored is not None:
+            return stored
+    prepared = _prepare(upload)
+    photo = Photo(
+        id=photo_id or uuid.uuid4(),
+        width=prepared.width,
+        height=prepared.height,
+        size=len(prepared.image),
+        sha256=hashlib.sha256(prepared.image).hexdigest(),
+        taken_at=prepared.taken_at,
+        latitude=prepared.latitude,
+        longitude=prepared.longitude,
+        uploaded_by=acting_user,
+        uploaded_at=timezone.now(),
+    )
+    try:
+        photo.image.save("photo.jpg", ContentFile(prepared.image), save=False)
+        photo.thumbnail.save("thumbnail.jpg", ContentFile(prepared.thumbnail), save=False)
+        with transaction.atomic():
+            photo.save(force_insert=True)
+    except IntegrityError:
+        _discard(photo)
+        if photo_id is not None:
+            # Another request with the same id (the phone sent it twice at once) stored it first.
+            stored = _resent(photo_id=photo_id, acting_user=acting_user)
+            if stored is not None:
+                return stored
+        raise
+    except BaseException:
+        _discard(photo)
+        raise
+    return photo
+
+
+def _as_uuid(value) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise _refusal(_("The photo's identifier is not valid.")) from None
+
+
+def _resent(*, photo_id: uuid.UUID, acting_user: User) -> Photo | None:
+    stored = Photo.objects.filter(pk=photo_id).first()
+    if stored is None:
+        return None
+    if stored.uploaded_by_id != acting_user.pk:
+        raise _refusal(_("Another upload already uses this photo's identifier; take the photo again."))
+    return stored
+
+
+def _discard(photo: Photo) -> None:
+    """Delete the files this attempt wrote, unless a stored row names them.
+
+    With a storage that overwrites (an S3 bucket can), a resend racing the first
+    upload writes the same names as the stored photo: those must stay. When the
+    database cannot say, the files stay too, for the sweep to judge later.
+    """
+    names = [name for name in (photo.image.name, photo.thumbnail.name) if name]
+    if not names:
+        return
+    try:
+        referenced = set()
+        for image, thumbnail in Photo.objects.filter(pk=photo.pk).values_list("image", "thumbnail"):
+            referenced.update((image, thumbnail))
+    except DatabaseError:
+        return
+    storage = photo.image.storage
+    for name in names:
+        if name not in referenced:
+            storage.delete(name)
+
+
+# --- Checking and cleaning the picture ----------------------------------------------------------
+
+
+def _prepare(upload) -> _Prepared:
+    if upload.size > settings.PHOTO_MAX_BYTES:
+        raise _refusal(
+            _("The photo is %(size)s; a photo may be at most %(max)s.")
+            % {"size": filesizeformat(upload.size), "max": filesizeformat(settings.PHOTO_MAX_BYTES)}
+        )
+    if not upload.size:
+        raise _refusal(_("The photo is empty."))
+    not_a_photo = _("Upload a photo as JPEG, PNG or WebP; this file is none of them.")
+    too_many_pixels = _("The picture has too many pixels (at most %(max)s million); take or save it smaller.") % {
+        "max": f"{settings.PHOTO_MAX_PIXELS / 1_000_000:g}"
+    }
+    damaged = _("The photo is damaged or incomplete and cannot be read; take it again.")
+    upload.seek(0)
+    try:
+        with Image.open(upload, formats=FORMATS) as original:
+            if original.format not in ACCEPTED_FORMATS:
+                raise _refusal(not_a_photo)
+            width, height = original.size
+            if width * height > _pixel_limit() or not width or not height:
+                raise _refusal(too_many_pixels)
+            # A large JPEG is decoded at a half, quarter or eighth of its size when that still
+            # leaves at least the stored size: every byte is still decoded, in less memory.
+            original.draft(None, _fitted(original.size, settings.PHOTO_MAX_SIDE))
+            original.load()
+            exif = _exif(original)
+            picture = _upright(_rgb(original), exif)
+    except UnidentifiedImageError:
+        raise _refusal(not_a_photo) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refusal(too_many_pixels) from None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+        raise _refusal(damaged) from None
+    finally:
+        upload.seek(0)
+    picture.thumbnail((settings.PHOTO_MAX_SIDE, settings.PHOTO_MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    thumbnail = picture.copy()
+    thumbnail.thumbnail(
+        (settings.PHOTO_THUMBNAIL_SIDE, settings.PHOTO_THUMBNAIL_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
+    latitude, longitude = _position(exif)
+    return _Prepared(
+        image=_jpeg(picture, progressive=True),
+        thumbnail=_jpeg(thumbnail, progressive=False),
+        width=picture.width,
+        height=picture.height,
+        taken_at=_taken_at(exif),
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+def _pixel_limit() -> float:
+    """PHOTO_MAX_PIXELS, or Pillow's decompression-bomb limit when that is lower: Pillow warns above it."""
+    limit = settings.PHOTO_MAX_PIXELS
+    if Image.MAX_IMAGE_PIXELS:
+        limit = min(limit, Image.MAX_IMAGE_PIXELS)
+    return limit
+
+
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    scale = min(1.0, side / max(size))
+    return max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale))
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """The picture in sRGB, as RGB; transparent parts become white."""
+    icc_profile = image.info.get("icc_profile")
+    if icc_profile and image.mode in ("RGB", "RGBA", "CMYK"):
+        try:
+            image = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(BytesIO(icc_profile)),
+                SRGB,
+                outputMode="RGBA" if image.mode == "RGBA" else "RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # A profile littleCMS cannot use: the colours are taken as sRGB.
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greys: Pillow's own conversion would clip everything above 255 to white.
+        image = image.convert("I").point(lambda value: value / 256, "L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def _upright(image: Image.Image, exif: Image.Exif | None) -> Image.Image:
+    method = UPRIGHT.get(exif.get(ExifTags.Base.Orientation)) if exif is not None else None
+    return image.transpose(method) if method is not None else image
+
+
+def _jpeg(image: Image.Image, *, progressive: bool) -> bytes:
+    # A picture with no info at all: Pillow would otherwise carry over a comment (COM) of the original.
+    image.info = {}
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=progressive)
+    return buffer.getvalue()
+
+
+# --- Evidence from EXIF -------------------------------------------------------------------------
+
+
+def _exif(image: Image.Image) -> Image.Exif | None:
+    try:
+        return image.getexif()
+    except Exception:
+        # EXIF is the camera's word, not the picture: damaged metadata costs the
+        # metadata, never the photo. Pillow raises many kinds of error for it.
+        logger.info("Ignored unreadable EXIF of an uploaded photo.", exc_info=True)
+        return None
+
+
+def _taken_at(exif: Image.Exif | None) -> datetime | None:
+    """DateTimeOriginal, at OffsetTimeOriginal when the camera wrote one, else in TIME_ZONE."""
+    if exif is None:
+        return None
+    try:
+        details = exif.get_ifd(ExifTags.IFD.Exif)
+    except Exception:
+        return None
+    value = details.get(ExifTags.Base.DateTimeOriginal)
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.strptime(value.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None  # "0000:00:00 00:00:00" and the like: a camera without a clock.
+    if moment.year < 1900:
+        return None
+    offset = details.get(ExifTags.Base.OffsetTimeOriginal)
+    match = UTC_OFFSET.match(offset.strip("\x00 ")) if isinstance(offset, str) else None
+    if match and int(match[2]) <= 14 and int(match[3]) < 60:
+        sign = -1 if match[1] == "-" else 1
+        zone = fixed_offset(sign * timedelta(hours=int(match[2]), minutes=int(match[3])))
+    else:
+        zone = ZoneInfo(settings.TIME_ZONE)
+    return moment.replace(tzinfo=zone)
+
+
+def _position(exif: Image.Exif | None) -> tuple[Decimal | None, Decimal | None]:
+    """GPS latitude and longitude in decimal degrees, 6 places; none unless both are readable.
+
+    A position of exactly 0, 0 is what some phones write without a fix, not a place
+    anyone inspects: it is dropped.
+    """
+    if exif is None:
+        return None, None
+    try:
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except Exception:
+        return None, None
+    latitude = _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "N", "S", 90)
+    longitude = _degrees(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "E", "W", 180)
+    if latitude is None or longitude is None or (latitude == 0 and longitude == 0):
+        return None, None
+    return latitude, longitude
+
+
+def _degrees(value, reference, positive: str, negative: str, bound: int) -> Decimal | None:
+    if not isinstance(reference, str) or reference.strip("\x00 ").upper() not in (positive, negative):
+        return None
+    try:
+        degrees, minutes, seconds = (float(part) for part in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    total = degrees + minutes / 60 + seconds / 3600
+    if not math.isfinite(total) or not 0 <= total <= bound:
+        return None
+    if reference.strip("\x00 ").upper() == negative:
+        total = -total
+    return Decimal(repr(total)).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- Stored files that no row refers to -------------------------------------------------------
+
+PHOTO_FOLDER = "photos"
+# A photo's files are written before its row commits; a file younger than this may still get its row.
+ORPHAN_GRACE = timedelta(hours=1)
+PHOTO_ID_IN_NAME = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+
+
+def photo_files_sweep(*, older_than: timedelta = ORPHAN_GRACE) -> int:
+    """Delete stored photo files that no Photo refers to; return how many.
+
+    A photo's files are written before its row. When the transaction that writes the
+    row rolls back (the caller's, say a hazard that was refused) or the process dies
+    first, the files stay behind; once older than any transaction could run, they go.
+    A file's name starts with its photo's id, so each folder costs one query by
+    primary key per 500 files, however many photos are stored.
+    """
+    storage = Photo._meta.get_field("image").storage
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for folder, files in _folders(storage, PHOTO_FOLDER):
+        for start in range(0, len(files), 500):
+            chunk = files[start : start + 500]
+            names = [f"{folder}/{file}" for file in chunk]
+            ids = {match[1] for file in chunk if (match := PHOTO_ID_IN_NAME.match(file))}
+            referenced = set()
+            for image, thumbnail in Photo.objects.filter(pk__in=ids).values_list("image", "thumbnail"):
+                referenced.update((image, thumbnail))
+            for name in names:
+                if name in referenced:
+                    continue
+                try:
+                    if storage.get_modified_time(name) > cutoff:
+                        continue
+                    storage.delete(name)
+                except FileNotFoundError:
+                    continue
+                removed += 1
+    if removed:
+        logger.info("Removed %d stored photo files that no photo refers to.", removed)
+    return removed
+
+
+def _folders(storage, folder: str):
+    """(folder, file names) for the folder and every folder below it."""
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    yield folder, files
+    for directory in directories:
+        yield from _folders(storage, f"{folder}/{directory}")
