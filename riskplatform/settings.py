@@ -326,6 +326,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # django-axes reports every sign-in at INFO; its warnings (lockouts) are what matter.
         "axes": {"level": "WARNING"},
+        # WeasyPrint reports every step of every PDF at INFO; its warnings (an image it could not read) stay.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

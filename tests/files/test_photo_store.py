@@ -11,8 +11,9 @@ from io import BytesIO
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
+import files.pdf  # noqa: F401  (WeasyPrint loaded, as in a process that also makes PDFs)
 from files.models import Photo
 from files.services import photo_store
 from riskplatform.exceptions import ApplicationError
@@ -247,6 +248,10 @@ def test_pillows_decompression_bomb_warning_is_a_refusal(grid_worker, settings, 
     with pytest.raises(ApplicationError) as excinfo:
         photo_store(upload=upload(encoded(halves((100, 100)), "PNG"), name="b.png"), acting_user=grid_worker)
     assert "too many pixels" in refusal(excinfo)
+
+
+def test_pillow_stays_strict_about_truncated_files_where_pdfs_are_made_too():
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
 def test_truncated_jpeg_is_refused(grid_worker, media):
