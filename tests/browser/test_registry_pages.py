@@ -54,7 +54,7 @@ async def test_staff_fills_in_the_grouped_form_and_sees_the_file(desktop_page, s
     await log_in(page, staff)
     await page.goto("/sites/new/")
     legends = page.locator("fieldset legend")
-    await expect(legends).to_have_count(4)
+    await expect(legends).to_have_count(5)
     await review_shot(page, "site-form-1366")
 
     await page.locator("#id_name").fill("  锦江小厨  ")
