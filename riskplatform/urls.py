@@ -8,10 +8,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import router as accounts_router
 from accounts.views import home
 from enterprises.api import router as enterprises_router
+from files.api import router as files_router
 
 api_patterns = [
     path("", include(accounts_router.urls)),
     path("", include(enterprises_router.urls)),
+    path("", include(files_router.urls)),
 ]
 
 urlpatterns = [
