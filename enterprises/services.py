@@ -403,3 +403,11 @@ def site_risk_colour_set(*, site_id: int, colour: str) -> None:
     if colour not in RiskColour.values:
         raise ValueError(f"not a risk colour: {colour!r}")
     Site.objects.filter(pk=site_id).update(risk_colour=colour)
+
+
+def sites_risk_colour_set(*, colours: dict[int, str]) -> None:
+    """``site_risk_colour_set`` for many sites at once ({site id: colour}), for the first grading of many."""
+    if any(colour not in RiskColour.values for colour in colours.values()):
+        raise ValueError("not a risk colour")
+    sites = [Site(pk=pk, risk_colour=colour) for pk, colour in colours.items()]
+    Site.objects.bulk_update(sites, ["risk_colour"], batch_size=1000)
