@@ -343,6 +343,9 @@ RISK_RULES = {
     "risk_event_raises_levels": 1,
     "risk_event_days": int(os.environ.get("RISK_EVENT_DAYS", "30")),
 }
+# The colour of an LEC score D = L x E x C (regulations.lec.lec_band, DOMAIN.md): the lowest
+# score of each band; below the last one a risk is blue. Shown to staff.
+RISK_LEC_BANDS = {"red": 320, "orange": 160, "yellow": 70}
 # Days between inspections by colour (the inspections use it), never longer than MPS order 61
 # art. 26 allows: units at least monthly, government bodies at least quarterly; residential
 # courtyards and buildings are not units of that order.

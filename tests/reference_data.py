@@ -25,6 +25,7 @@ class Seed:
 
 SEEDS = [
     Seed(model="enterprises.Category", migration="enterprises.migrations.0002_seed_categories", function="seed_categories"),
+    Seed(model="regulations.LegalBasis", migration="regulations.migrations.0002_seed_library", function="seed_library"),
 ]
 
 
