@@ -40,7 +40,7 @@ class SiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = ["id", *SITE_FIELDS, "created_at", "updated_at", "url"]
+        fields = ["id", *SITE_FIELDS, "risk_colour", "created_at", "updated_at", "url"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Community, Grid
 from accounts.selectors import community_list, grid_list
 
-from .models import Category, Site
+from .models import Category, RiskColour, Site
 from .selectors import site_search_q
 
 
@@ -28,10 +28,11 @@ class SiteFilter(django_filters.FilterSet):
         label=_("Category"), queryset=Category.objects.order_by("code"), empty_label=_("All categories")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Site.Status.choices, empty_label=_("Any status"))
+    risk_colour = django_filters.ChoiceFilter(label=_("Risk colour"), choices=RiskColour.choices, empty_label=_("Any colour"))
 
     class Meta:
         model = Site
-        fields = ["q", "community", "grid", "category", "status"]
+        fields = ["q", "community", "grid", "category", "status", "risk_colour"]
 
     def search(self, queryset, name, value):
         return queryset.filter(site_search_q(text=value))

@@ -341,3 +341,15 @@ def test_anonymous_may_neither_read_nor_write(api, site, grid):
     assert client.get(f"/api/sites/{site.pk}/").status_code == 401
     assert client.post("/api/sites/", new_site_data(grid), format="json").status_code == 401
     assert Site.objects.count() == 1
+
+
+def test_sites_show_and_filter_by_risk_colour(api, client, staff, sites, site, far_site):
+    from enterprises.services import sites_risk_colour_set
+
+    sites_risk_colour_set(colours={site.pk: "red", far_site.pk: "blue"})
+    body = api(staff).get("/api/sites/", {"risk_colour": "red"}).json()
+    assert [(row["name"], row["risk_colour"]) for row in body["results"]] == [("望江兰庭便利店", "red")]
+    assert api(staff).get("/api/sites/", {"risk_colour": "purple"}).status_code == 400
+    client.force_login(staff)
+    page = client.get("/sites/", {"risk_colour": "blue"}).content.decode()
+    assert "远方五金店" in page and "望江兰庭便利店" not in page and "badge-risk-blue" in page
