@@ -91,6 +91,11 @@ def clause_list_for_basis(*, basis_id) -> QuerySet[Clause]:
 # --- Checklist items ---------------------------------------------------------------------------
 
 
+def checklist_item_category_q(*, category_id) -> Q:
+    """Items whose current version applies to a category (it names the category, or none)."""
+    return _applies_to_category(category_id=category_id, version_ref="current_version_id")
+
+
 def _applies_to_category(*, category_id, version_ref: str) -> Q:
     """A version applies to a category when it names it, or names no category at all."""
     through = ChecklistItemVersion.categories.through
@@ -115,7 +120,7 @@ def checklist_item_list(
     if not include_retired:
         items = items.filter(is_active=True)
     if category is not None:
-        items = items.filter(_applies_to_category(category_id=category.pk, version_ref="current_version_id"))
+        items = items.filter(checklist_item_category_q(category_id=category.pk))
     if severity:
         items = items.filter(current_version__severity=severity)
     if basis is not None:

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -146,7 +146,11 @@ def _apply(obj, data: dict, fields: list[str]) -> dict[str, list]:
     for field in fields:
         if field not in data:
             continue
-        old, new = getattr(obj, field), data[field]
+        try:
+            old = getattr(obj, field)
+        except ObjectDoesNotExist:  # a relation not set yet on a new row
+            old = None
+        new = data[field]
         if old != new:
             changes[field] = [_shown(old), _shown(new)]
             setattr(obj, field, new)
@@ -272,7 +276,7 @@ def clause_update(*, clause: Clause, acting_user: User, data: dict[str, Any]) ->
     """Change a clause's number or text. Versions citing it keep citing the same row."""
     ensure_library_editor(user=acting_user)
     data = clause_normalize_input(data=data)
-    clause = Clause.objects.select_for_update().select_related("basis").get(pk=clause.pk)
+    clause = Clause.objects.select_for_update(of=("self",)).select_related("basis").get(pk=clause.pk)
     changes = _apply(clause, data, CLAUSE_FIELDS)
     if not changes:
         return clause
@@ -673,7 +677,7 @@ def risk_factor_template_create(*, acting_user: User, data: dict[str, Any]) -> R
 def risk_factor_template_update(*, template: RiskFactorTemplate, acting_user: User, data: dict[str, Any]) -> RiskFactorTemplate:
     """Change a risk factor template; sites already graded keep the values they were given."""
     ensure_library_editor(user=acting_user)
-    template = RiskFactorTemplate.objects.select_for_update().select_related("basis", "clause").get(pk=template.pk)
+    template = RiskFactorTemplate.objects.select_for_update(of=("self",)).select_related("basis", "clause").get(pk=template.pk)
     data = risk_factor_normalize_input(data=data, template=template)
     data.pop("code", None)  # The code is the template's identity for the seed; it never changes.
     changes = _apply(template, data, RISK_FACTOR_FIELDS)
