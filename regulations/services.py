@@ -123,10 +123,10 @@ def _log(*, entity: str, obj, action: str, actor: User | None, changes: dict | N
     )
 
 
-def _checked(obj, *, message, exclude: list[str] | None = None) -> None:
+def _checked(obj, *, message, exclude: list[str] | None = None, validate_unique: bool = True) -> None:
     """Run the model's own field validation; its errors become the service's field errors."""
     try:
-        obj.full_clean(exclude=exclude, validate_constraints=False)
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=False)
     except ValidationError as error:
         raise ApplicationError.from_validation_error(error, str(message)) from error
 
@@ -179,6 +179,11 @@ def legal_basis_normalize_input(*, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _check_code_free(*, basis: LegalBasis) -> None:
+    if LegalBasis.objects.filter(code=basis.code).exclude(pk=basis.pk).exists():
+        raise ApplicationError(str(BASIS_NOT_SAVED), field_errors={"code": [_("Another legal basis already has this code.")]})
+
+
 def _check_supersession(*, basis: LegalBasis) -> None:
     """A basis is never superseded by itself, directly or around a circle."""
     seen = {basis.pk} if basis.pk else set()
@@ -197,7 +202,8 @@ def legal_basis_create(*, acting_user: User, data: dict[str, Any]) -> LegalBasis
     data = legal_basis_normalize_input(data=data)
     basis = LegalBasis()
     changes = _apply(basis, data, BASIS_FIELDS)
-    _checked(basis, message=BASIS_NOT_SAVED)
+    _checked(basis, message=BASIS_NOT_SAVED, validate_unique=False)
+    _check_code_free(basis=basis)
     _check_supersession(basis=basis)
     _save(basis, message=BASIS_NOT_SAVED, field="code", taken=_("Another legal basis already has this code."))
     _log(
@@ -219,7 +225,8 @@ def legal_basis_update(*, basis: LegalBasis, acting_user: User, data: dict[str, 
     changes = _apply(basis, data, BASIS_FIELDS)
     if not changes:
         return basis
-    _checked(basis, message=BASIS_NOT_SAVED)
+    _checked(basis, message=BASIS_NOT_SAVED, validate_unique=False)
+    _check_code_free(basis=basis)
     _check_supersession(basis=basis)
     _save(
         basis,
@@ -639,7 +646,7 @@ def risk_factor_normalize_input(*, data: dict[str, Any], template: RiskFactorTem
 
 
 def _check_risk_factor(template: RiskFactorTemplate) -> None:
-    _checked(template, message=RISK_FACTOR_NOT_SAVED, exclude=["category", "basis", "clause"])
+    _checked(template, message=RISK_FACTOR_NOT_SAVED, exclude=["category", "basis", "clause"], validate_unique=False)
     duplicate = RiskFactorTemplate.objects.filter(category=template.category_id, name=template.name).exclude(pk=template.pk)
     if duplicate.exists():
         message = _("This category already has a risk factor with this name.")
