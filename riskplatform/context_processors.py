@@ -14,6 +14,7 @@ def navigation(request):
     if user.role == User.Role.GRID_WORKER and not user.is_admin:
         items.append((_("My grid"), reverse("enterprises:my-grid")))
     items.append((_("Registry"), reverse("enterprises:site-list")))
+    items.append((_("Regulations"), reverse("regulations:index")))
     if user_can_edit_registry(user=user):
         items.append((_("Import"), reverse("enterprises:site-import")))
     if user.is_staff:
