@@ -69,6 +69,11 @@ def choices_as_text(choices: list[dict]) -> str:
     return "\n".join(f"{choice['value']} | {'pass' if choice['passes'] else 'fail'}" for choice in choices)
 
 
+class CategoriesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return f"{obj.code} {obj.name}"
+
+
 class ChecklistItemForm(ApplicationErrorFormMixin, forms.Form):
     """A new checklist item (with ``code``) or a revision of one (without)."""
 
@@ -92,7 +97,7 @@ class ChecklistItemForm(ApplicationErrorFormMixin, forms.Form):
         help_text=_("For a value from a list: one value a line, then | pass or | fail."),
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL)
-    categories = forms.ModelMultipleChoiceField(
+    categories = CategoriesField(
         label=_("Categories"),
         queryset=Category.objects.order_by("code"),
         required=False,

@@ -11,7 +11,7 @@ administrators change it (``ensure_library_editor``, checked again by every serv
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,12 @@ from .models import (
 from .rules import conditions_hold, format_number, with_unit
 
 LIBRARY_EDITORS_ONLY = _("Only administrators may change the regulation library.")
+# Laws first, then regulations, orders, standards and other documents, in the order of LegalBasis.Kind.
+KIND_RANK = Case(
+    *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(LegalBasis.Kind.values)],
+    default=Value(len(LegalBasis.Kind.values)),
+    output_field=IntegerField(),
+)
 
 
 # --- Who may do what -------------------------------------------------------------------
@@ -64,7 +70,8 @@ def legal_basis_list(*, user: User) -> QuerySet[LegalBasis]:
     return (
         LegalBasis.objects.select_related("superseded_by")
         .prefetch_related(Prefetch("clauses", queryset=Clause.objects.order_by("sort_key", "number")))
-        .order_by("kind", "code")
+        .annotate(kind_rank=KIND_RANK)
+        .order_by("kind_rank", "code")
     )
 
 
