@@ -7,6 +7,7 @@ from django.shortcuts import render
 from accounts.selectors import user_can_edit_registry
 from enterprises.forms import SiteDocumentForm
 from enterprises.selectors import site_file_get
+from hazards.selectors import site_hazard_section, site_risk_section
 
 
 @login_required
@@ -19,5 +20,7 @@ def site_file(request, pk: int):
         "site": site,
         "can_edit": can_edit,
         "document_form": SiteDocumentForm() if can_edit else None,
+        "hazards": site_hazard_section(site=site, user=request.user),
+        "risk": site_risk_section(site=site, user=request.user),
     }
     return render(request, "dashboards/site_file.html", context)

@@ -181,11 +181,18 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "enterprises.tasks.site_import_commit_task": {"queue": "default"},
     "enterprises.tasks.stored_files_sweep_task": {"queue": "default"},
+    "hazards.tasks.hazards_overdue_sweep_task": {"queue": "default"},
+    "hazards.tasks.sites_grade_new_task": {"queue": "default"},
+    "hazards.tasks.risk_events_expire_task": {"queue": "default"},
     "files.tasks.photo_files_sweep_task": {"queue": "default"},
 }
 # Every periodic task is declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "stored-files-sweep": {"task": "enterprises.tasks.stored_files_sweep_task", "schedule": 3600.0},
+    # Hourly, so a deadline passed at midnight is escalated by one in the morning.
+    "hazards-overdue-sweep": {"task": "hazards.tasks.hazards_overdue_sweep_task", "schedule": 3600.0},
+    "sites-grade-new": {"task": "hazards.tasks.sites_grade_new_task", "schedule": 60.0},
+    "risk-events-expire": {"task": "hazards.tasks.risk_events_expire_task", "schedule": 600.0},
     "photo-files-sweep": {"task": "files.tasks.photo_files_sweep_task", "schedule": 3600.0},
 }
 
@@ -288,13 +295,20 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "riskplatform API",
-    "DESCRIPTION": "Street-office safety risk platform: territory, categories and the site registry.",
+    "DESCRIPTION": "Street-office safety risk platform: territory, the site registry, the regulation library, hazards.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "SiteStatusEnum": "enterprises.models.Site.Status",
+        "HazardStatusEnum": "hazards.models.Hazard.Status",
+        "HazardLevelEnum": "hazards.models.Hazard.Level",
+        "HazardSourceEnum": "hazards.models.Hazard.Source",
+    },
 }
 
 # --- Security (checked by `manage.py check --deploy` with DEBUG off) -------------

@@ -9,12 +9,14 @@ from accounts.api import router as accounts_router
 from accounts.views import home
 from enterprises.api import router as enterprises_router
 from files.api import router as files_router
+from hazards.api import router as hazards_router
 from regulations.api import router as regulations_router
 
 api_patterns = [
     path("", include(accounts_router.urls)),
     path("", include(enterprises_router.urls)),
     path("", include(files_router.urls)),
+    path("", include(hazards_router.urls)),
     path("regulations/", include(regulations_router.urls)),
 ]
 
@@ -28,6 +30,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("sites/", include("enterprises.urls")),
     path("regulations/", include("regulations.urls")),
+    path("hazards/", include("hazards.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,60 @@
+"""The hazard list's search and filters, shared by the page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Community, Grid
+from accounts.selectors import community_list, grid_list
+from enterprises.models import Category
+
+from .models import Hazard
+from .selectors import overdue_q
+
+
+def _communities(request):
+    return community_list(user=request.user) if request else Community.objects.none()
+
+
+def _grids(request):
+    return grid_list(user=request.user) if request else Grid.objects.none()
+
+
+class HazardFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Site or what was found"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Hazard.Status.choices, empty_label=_("Any status"))
+    open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Hazard.Level.choices, empty_label=_("Any level"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"), field_name="site__grid__community", queryset=_communities, empty_label=_("All communities")
+    )
+    grid = django_filters.ModelChoiceFilter(label=_("Grid"), field_name="site__grid", queryset=_grids, empty_label=_("All grids"))
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        field_name="site__category",
+        queryset=Category.objects.order_by("code"),
+        empty_label=_("All categories"),
+    )
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Hazard.Source.choices, empty_label=_("Any source"))
+    site = django_filters.NumberFilter(label=_("Site"), field_name="site_id", widget=django_filters.widgets.forms.HiddenInput)
+
+    class Meta:
+        model = Hazard
+        fields = ["q", "status", "open", "level", "overdue", "community", "grid", "category", "source", "site"]
+
+    def search(self, queryset, name, value):
+        text = value.replace("\x00", "").strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(site__name__icontains=text) | Q(description__icontains=text))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=Hazard.OPEN_STATUSES) if value else queryset.filter(status=Hazard.Status.CLOSED)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
