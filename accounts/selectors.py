@@ -114,6 +114,10 @@ def user_scope_label(*, user: User) -> str:
     return ""
 
 
+def notification_unread_count(*, user: User) -> int:
+    return Notification.objects.filter(user=user.pk, read_at__isnull=True).count()
+
+
 def notification_list(*, user: User) -> QuerySet[Notification]:
     """The user's own notifications, newest first."""
     return Notification.objects.filter(user=user.pk).order_by("-created_at", "-pk")

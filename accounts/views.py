@@ -1,8 +1,15 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.selectors import notification_list
+from accounts.services import notification_mark_read, notifications_mark_all_read
 from riskplatform.api import error_response, is_api_request
 
 
@@ -36,3 +43,30 @@ def _lockout_minutes() -> int:
 def client_address(request) -> str | None:
     """The client's address as the ASGI server resolved it (it trusts only FORWARDED_ALLOW_IPS)."""
     return request.META.get("REMOTE_ADDR")
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; the unread ones marked."""
+    page = Paginator(notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": page, "query": ""})
+
+
+@login_required
+def notification_open(request, pk: int):
+    """Open what a notification is about, marking it read on the way."""
+    notification = notification_list(user=request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404(_("No such notification."))
+    notification_mark_read(notification=notification, acting_user=request.user)
+    # Links are made by the platform, but a stored one is still checked before it is followed.
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    notifications_mark_all_read(acting_user=request.user)
+    return redirect("notifications")

@@ -2,18 +2,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.selectors import user_can_edit_registry, user_scope_label
+from accounts.selectors import notification_unread_count, user_can_edit_registry, user_scope_label
 
 
 def navigation(request):
     """The navigation a user's role gets, and their scope in words, for the base layout."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "scope_label": ""}
+        return {"nav_items": [], "scope_label": "", "unread_notifications": 0}
     items = []
     if user.role == User.Role.GRID_WORKER and not user.is_admin:
         items.append((_("My grid"), reverse("enterprises:my-grid")))
     items.append((_("Registry"), reverse("enterprises:site-list")))
+    items.append((_("Hazards"), reverse("hazards:hazard-list")))
     items.append((_("Regulations"), reverse("regulations:index")))
     if user_can_edit_registry(user=user):
         items.append((_("Import"), reverse("enterprises:site-import")))
@@ -21,4 +22,8 @@ def navigation(request):
         items.append((_("Admin"), reverse("admin:index")))
     if user.is_admin or user.role == User.Role.STREET_STAFF:
         items.append((_("API"), reverse("api-docs")))
-    return {"nav_items": items, "scope_label": user_scope_label(user=user)}
+    return {
+        "nav_items": items,
+        "scope_label": user_scope_label(user=user),
+        "unread_notifications": notification_unread_count(user=user),
+    }

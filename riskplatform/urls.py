@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import router as accounts_router
-from accounts.views import home
+from accounts.views import home, notification_open, notifications, notifications_read
 from enterprises.api import router as enterprises_router
 from files.api import router as files_router
 from hazards.api import router as hazards_router
@@ -24,6 +24,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("notifications/", notifications, name="notifications"),
+    path("notifications/read/", notifications_read, name="notifications-read"),
+    path("notifications/<int:pk>/", notification_open, name="notification-open"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # The site file composes every app's part of a site, so it is served by dashboards/.
