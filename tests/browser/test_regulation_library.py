@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from playwright.async_api import expect
 
-from regulations.models import ChecklistItem
+from regulations.models import ChecklistItem, LegalBasis
 from tests.browser.conftest import log_in, page_width, review_shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
@@ -84,3 +84,8 @@ async def test_item_and_basis_pages_fit_a_phone(phone_page, admin_user):
     await expect(page.locator("#id_requirement")).to_be_visible()
     assert await page_width(page) <= PHONE_WIDTH
     await review_shot(page, "regulations-revise-360")
+    # The clause list follows the chosen document.
+    fire_law = await LegalBasis.objects.aget(code="中华人民共和国消防法")
+    await page.locator("#id_basis").select_option(str(fire_law.pk))
+    await expect(page.locator("#id_clause option", has_text="第二十八条")).to_have_count(1)
+    await expect(page.locator("#id_clause option", has_text="4.2.1")).to_have_count(0)
