@@ -67,7 +67,7 @@ BASES = [
     # airport-pavements-failure.com (title page): issued by MOHURD and AQSIQ
     ("GB 50720-2011", "national_standard", "建设工程施工现场消防安全技术规范", "", None, "住房和城乡建设部", None),
     # women11.com, x.yjjs666.cn: published 2024-12-31, in force 2025-09-01, replaces the 2018 edition
-    ("GB 17761-2024", "national_standard", "电动自行车安全技术规范", "", "2025-09-01", "工业和信息化部", None),
+    ("GB 17761-2024", "national_standard", "电动自行车安全技术规范", "", "2025-09-01", "", None),
     ("XF 1131-2014", "industry_standard", "仓储场所消防安全管理通则", "", None, "", None),
     ("GB/T 40248-2021", "national_standard", "人员密集场所消防安全管理", "", None, "", None),
     ("GA 654-2006", "industry_standard", "人员密集场所消防安全管理", "", None, "公安部", "GB/T 40248-2021"),

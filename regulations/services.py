@@ -489,6 +489,9 @@ def checklist_item_create(*, acting_user: User, data: dict[str, Any]) -> Checkli
     """A new checklist item with its first version; ``data`` holds ``code`` and the version's fields."""
     ensure_library_editor(user=acting_user)
     data = dict(data)
+    unknown = set(data) - {*VERSION_FIELDS, "note", "code"}
+    if unknown:
+        raise ApplicationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     code = _text(data.pop("code", "")).upper()
     errors: dict[str, list[str]] = {}
     if not CODE_PATTERN.match(code):
