@@ -370,12 +370,19 @@ def item(code, requirement, basis, clause, rule, *, threshold=None, unit="", pas
 
 ITEMS = [
     # --- Extinguishers: GB 50140-2005 (clauses confirmed, see CLAUSES) ---
+    # GB 50140-2005 6.1.1: confirmed at cidian.kuaisou.com; m.jianbiaoku.com
     item("EXT-01", "计算单元内配置的灭火器数量", "GB 50140-2005", "6.1.1", "count_min", threshold="2", unit="具"),
+    # GB 50140-2005 6.1.2: confirmed at cidian.kuaisou.com; m.jianbiaoku.com
     item("EXT-02", "每个设置点的灭火器数量", "GB 50140-2005", "6.1.2", "count_max", threshold="5", unit="具"),
+    # GB 50140-2005 5.1.3: confirmed at zjses.org; xl7966.com
     item("EXT-03", "手提式灭火器顶部离地面高度", "GB 50140-2005", "5.1.3", "measure_max", threshold="1.5", unit="m"),
+    # GB 50140-2005 5.1.3: confirmed at zjses.org; xl7966.com
     item("EXT-04", "手提式灭火器底部离地面高度", "GB 50140-2005", "5.1.3", "measure_min", threshold="0.08", unit="m"),
+    # GB 50140-2005 5.1.3: confirmed at zjses.org; xl7966.com
     item("EXT-05", "灭火器箱未上锁，可随时取用", "GB 50140-2005", "5.1.3", "yes_no"),
+    # GB 50140-2005 5.1.1: confirmed at guifancha.com
     item("EXT-06", "灭火器设置在位置明显、便于取用的地点，且不影响安全疏散", "GB 50140-2005", "5.1.1", "yes_no"),
+    # GB 50140-2005 5.1.2: confirmed at xl7966.com, aiermaxiaofang.com (between 5.1.1 and 5.1.3)
     item(
         "EXT-07",
         "有视线障碍的灭火器设置点设有指示其位置的发光标志",
@@ -384,7 +391,9 @@ ITEMS = [
         "yes_no",
         categories=CROWDED + PRODUCTION + ["GG02"],
     ),
+    # GB 50140-2005 5.1.5: confirmed at guifancha.com
     item("EXT-08", "灭火器未设置在超出其使用温度范围的地点", "GB 50140-2005", "5.1.5", "yes_no"),
+    # GB 50140-2005 5.2.1: confirmed at guifancha.com (number), aiermaxiaofang.com (values)
     item(
         "EXT-09",
         "A类火灾场所（中危险级）任一点至最近灭火器设置点的行走距离",
@@ -395,6 +404,7 @@ ITEMS = [
         unit="m",
         categories=A_MEDIUM,
     ),
+    # GB 50140-2005 5.2.1: confirmed at guifancha.com (number), aiermaxiaofang.com (values)
     item(
         "EXT-10",
         "A类火灾场所（严重危险级）任一点至最近灭火器设置点的行走距离",
@@ -405,6 +415,7 @@ ITEMS = [
         unit="m",
         categories=A_SEVERE,
     ),
+    # GB 50140-2005 5.2.2: confirmed at aiermaxiaofang.com; cidian.kuaisou.com (mandatory clauses)
     item(
         "EXT-11",
         "B类火灾场所（严重危险级）任一点至最近手提式灭火器的行走距离",
@@ -415,6 +426,7 @@ ITEMS = [
         unit="m",
         categories=B_SEVERE,
     ),
+    # GB 50140-2005 5.2.2: confirmed at aiermaxiaofang.com; cidian.kuaisou.com (mandatory clauses)
     item(
         "EXT-12",
         "厨房（B类火灾，中危险级）任一点至最近手提式灭火器的行走距离",
@@ -426,6 +438,7 @@ ITEMS = [
         categories=["XS02", "XS03", "RM03", "RM05", "RM06", "RM07", "RM08", "WH03"],
         conditions=[KITCHEN],
     ),
+    # GB 50140-2005 4.2.1: confirmed at guifancha.com
     item(
         "EXT-13",
         "A类火灾场所配置的灭火器类型",
@@ -441,6 +454,7 @@ ITEMS = [
         ],
         categories=NOT_B_CLASS,
     ),
+    # GB 50140-2005 6.2.1: confirmed at haitianxf.com
     item(
         "EXT-14",
         "单具灭火器的灭火级别（A类火灾中危险级）",
@@ -451,6 +465,7 @@ ITEMS = [
         unit="A",
         categories=A_MEDIUM,
     ),
+    # GB 50140-2005 6.2.1: confirmed at haitianxf.com
     item(
         "EXT-15",
         "单具灭火器的灭火级别（A类火灾严重危险级）",
@@ -461,6 +476,7 @@ ITEMS = [
         unit="A",
         categories=A_SEVERE,
     ),
+    # GB 50140-2005 6.1.3: confirmed at cidian.kuaisou.com; haitianxf.com
     item(
         "EXT-16",
         "公共部位建筑面积超过100m²的楼层配置了1A手提式灭火器（每100m²一具）",
@@ -470,6 +486,7 @@ ITEMS = [
         categories=["ZZ01", "ZZ02", "ZZ03"],
     ),
     # --- Fire Law (2021): articles confirmed, see CLAUSES ---
+    # 中华人民共和国消防法 第十六条: confirmed at wechat.estsglobal.com
     item(
         "LAW-01",
         "已制定消防安全制度、消防安全操作规程和灭火和应急疏散预案",
@@ -478,6 +495,7 @@ ITEMS = [
         "yes_no",
         categories=UNITS,
     ),
+    # 中华人民共和国消防法 第十六条: confirmed at wechat.estsglobal.com
     item(
         "LAW-02",
         "消防设施、器材配置齐全，消防安全标志设置规范，定期检验维修，完好有效",
@@ -486,6 +504,7 @@ ITEMS = [
         "yes_no",
         categories=UNITS,
     ),
+    # 中华人民共和国消防法 第十六条: confirmed at wechat.estsglobal.com
     item(
         "LAW-03",
         "距上次建筑消防设施全面检测的时间",
@@ -496,7 +515,9 @@ ITEMS = [
         unit="月",
         conditions=[ALARM],
     ),
+    # 中华人民共和国消防法 第二十八条: confirmed at yooc.me; yuansudz.com
     item("LAW-04", "疏散通道、安全出口、消防车通道畅通，未被占用、堵塞、封闭", FIRE_LAW, "第二十八条", "yes_no"),
+    # 中华人民共和国消防法 第二十八条: confirmed at yooc.me; yuansudz.com
     item(
         "LAW-05",
         "消火栓未被埋压、圈占、遮挡",
@@ -505,6 +526,7 @@ ITEMS = [
         "yes_no",
         conditions=[{"attribute": "hydrant_count", "op": "gte", "value": 1}],
     ),
+    # 中华人民共和国消防法 第二十八条: confirmed at yooc.me; yuansudz.com
     item(
         "LAW-06",
         "门窗未设置影响逃生和灭火救援的障碍物（防盗网、广告牌等）",
@@ -513,7 +535,9 @@ ITEMS = [
         "yes_no",
         categories=PEOPLE_PLACES,
     ),
+    # 中华人民共和国消防法 第二十八条: confirmed at yooc.me; yuansudz.com
     item("LAW-07", "消防设施、器材未被损坏、挪用或擅自拆除、停用", FIRE_LAW, "第二十八条", "yes_no"),
+    # 中华人民共和国消防法 第二十一条: confirmed at wechat.estsglobal.com; jjcbw.com
     item(
         "LAW-08",
         "具有火灾、爆炸危险的区域内无吸烟、使用明火现象，并设禁火标志",
@@ -522,6 +546,7 @@ ITEMS = [
         "yes_no",
         categories=B_SEVERE + ["GY02"],
     ),
+    # 中华人民共和国消防法 第二十一条: confirmed at wechat.estsglobal.com; jjcbw.com
     item(
         "LAW-09",
         "动火作业事先办理审批手续，并落实现场消防安全措施",
@@ -530,6 +555,7 @@ ITEMS = [
         "yes_no",
         categories=["XS08", "GY01", "GY02", "WH01", "WH04", "GG01", "GG04"],
     ),
+    # 中华人民共和国消防法 第二十一条: confirmed at wechat.estsglobal.com; jjcbw.com
     item(
         "LAW-10",
         "电焊、气焊等具有火灾危险作业的人员持证上岗",
@@ -538,6 +564,7 @@ ITEMS = [
         "yes_no",
         categories=["XS08", "GY01", "GG01"],
     ),
+    # 中华人民共和国消防法 第十九条: confirmed at uianet.net
     item(
         "LAW-11",
         "生产、储存、经营易燃易爆危险品的场所未与居住场所设置在同一建筑物内",
@@ -546,6 +573,7 @@ ITEMS = [
         "yes_no",
         categories=["XS09", "WH02", "WH04"],
     ),
+    # 中华人民共和国消防法 第十九条: confirmed at uianet.net
     item(
         "LAW-12",
         "经营、生产场所与住宿设在同一建筑内的，住宿部分与其他部分防火分隔并有独立疏散通道",
@@ -554,6 +582,7 @@ ITEMS = [
         "yes_no",
         categories=["XS01", "XS02", "XS05", "XS08", "ZZ03"],
     ),
+    # 中华人民共和国消防法 第十七条: confirmed at uianet.net; wechat.estsglobal.com
     item(
         "LAW-13",
         "消防安全重点单位实行每日防火巡查，并建立巡查记录",
@@ -562,6 +591,7 @@ ITEMS = [
         "yes_no",
         categories=KEY_UNITS,
     ),
+    # 中华人民共和国消防法 第十七条: confirmed at uianet.net; wechat.estsglobal.com
     item(
         "LAW-14",
         "消防安全重点单位已确定消防安全管理人，建立消防档案",
@@ -570,6 +600,7 @@ ITEMS = [
         "yes_no",
         categories=KEY_UNITS,
     ),
+    # 中华人民共和国消防法 第十七条: confirmed at uianet.net; wechat.estsglobal.com
     item(
         "LAW-15",
         "消防安全重点单位对职工进行岗前消防安全培训",
@@ -579,6 +610,7 @@ ITEMS = [
         categories=KEY_UNITS,
     ),
     # --- MPS order 61: articles confirmed, see CLAUSES; the drills' article could not be confirmed ---
+    # 公安部令第61号 第二十五条: confirmed at bbs.bangkaow.com; jikaoti.com
     item(
         "MPS-01",
         "营业期间两次防火巡查之间的间隔",
@@ -589,6 +621,7 @@ ITEMS = [
         unit="h",
         categories=GATHERING,
     ),
+    # 公安部令第61号 第二十五条: confirmed at bbs.bangkaow.com; jikaoti.com
     item(
         "MPS-02",
         "营业结束时对营业现场进行检查，消除遗留火种，并有记录",
@@ -597,6 +630,7 @@ ITEMS = [
         "yes_no",
         categories=GATHERING,
     ),
+    # 公安部令第61号 第二十五条: confirmed at bbs.bangkaow.com; jikaoti.com
     item(
         "MPS-03",
         "落实夜间防火巡查，有巡查记录",
@@ -605,6 +639,7 @@ ITEMS = [
         "yes_no",
         categories=["XS06", "XS07", "RM05", "RM06", "RM07", "RM08"],
     ),
+    # 公安部令第61号 第二十六条: confirmed at kuaida2.com
     item(
         "MPS-04",
         "距上次单位防火检查的时间",
@@ -615,6 +650,7 @@ ITEMS = [
         unit="月",
         categories=[code for code in UNITS if code != "GG03"],
     ),
+    # 公安部令第61号 第二十六条: confirmed at kuaida2.com
     item(
         "MPS-05",
         "距上次单位防火检查的时间（机关、团体、事业单位）",
@@ -625,6 +661,7 @@ ITEMS = [
         unit="月",
         categories=["GG03"],
     ),
+    # 公安部令第61号 第二十六条: confirmed at kuaida2.com
     item(
         "MPS-06",
         "防火检查有记录，检查人员和被检查部门负责人已签名",
@@ -633,6 +670,7 @@ ITEMS = [
         "yes_no",
         categories=UNITS,
     ),
+    # 公安部令第61号 第三十六条: confirmed at zhao119.com
     item(
         "MPS-07",
         "距上次员工消防安全培训的时间（公众聚集场所）",
@@ -643,6 +681,7 @@ ITEMS = [
         unit="月",
         categories=GATHERING,
     ),
+    # 公安部令第61号 第三十六条: confirmed at zhao119.com
     item(
         "MPS-08",
         "距上次员工消防安全培训的时间（消防安全重点单位）",
@@ -653,6 +692,7 @@ ITEMS = [
         unit="月",
         categories=[code for code in KEY_UNITS if code not in GATHERING],
     ),
+    # 公安部令第61号 第三十六条: confirmed at zhao119.com
     item(
         "MPS-09",
         "新上岗和进入新岗位的员工接受过岗前消防安全培训",
@@ -661,6 +701,7 @@ ITEMS = [
         "yes_no",
         categories=OTHER_UNITS,
     ),
+    # 公安部令第61号 第三十八条: confirmed at zhao119.com
     item(
         "MPS-10",
         "消防控制室值班、操作人员持证上岗",
@@ -670,6 +711,7 @@ ITEMS = [
         categories=UNITS,
         conditions=[ALARM],
     ),
+    # 公安部令第61号 第三十七条: confirmed at zhao119.com
     item(
         "MPS-11",
         "营业、活动期间通过张贴图画、广播等向公众宣传防火、灭火和疏散逃生常识",
@@ -679,6 +721,7 @@ ITEMS = [
         categories=GATHERING,
     ),
     # The half-yearly drill of key units is in order 61 (233.com); its article number was not confirmed.
+    # 公安部令第61号: the document only; no clause number confirmed
     item(
         "MPS-12",
         "距上次按预案组织灭火和应急疏散演练的时间（消防安全重点单位）",
@@ -690,6 +733,7 @@ ITEMS = [
         categories=KEY_UNITS,
     ),
     # The yearly drill of other units, same document (233.com); article number not confirmed.
+    # 公安部令第61号: the document only; no clause number confirmed
     item(
         "MPS-13",
         "距上次组织灭火和应急疏散演练的时间",
@@ -701,6 +745,7 @@ ITEMS = [
         categories=OTHER_UNITS,
     ),
     # --- High-rise residential and public buildings: 应急管理部令第5号, articles confirmed ---
+    # 应急管理部令第5号 第三十七条: confirmed at zgfllt.com; faluji.com; 6cu.com
     item(
         "HR-01",
         "公共门厅、疏散走道、楼梯间、安全出口无电动自行车停放或充电",
@@ -709,6 +754,7 @@ ITEMS = [
         "yes_no",
         categories=["ZZ02"],
     ),
+    # 应急管理部令第5号 第三十七条: confirmed at zgfllt.com; faluji.com; 6cu.com
     item(
         "HR-02",
         "高层住宅的公共门厅、疏散走道、楼梯间、安全出口无电动自行车停放或充电",
@@ -718,6 +764,7 @@ ITEMS = [
         categories=["ZZ01"],
         conditions=HIGH_HOME,
     ),
+    # 应急管理部令第5号 第三十七条: confirmed at zgfllt.com; faluji.com; 6cu.com
     item(
         "HR-03",
         "电动自行车充电设施具备充满自动断电功能",
@@ -727,6 +774,7 @@ ITEMS = [
         categories=["ZZ02", "ZZ04"],
         conditions=[EBIKES],
     ),
+    # 应急管理部令第5号 第三十七条: confirmed at zgfllt.com; faluji.com; 6cu.com
     item(
         "HR-04",
         "电动自行车存放、充电场所独立设置，或与建筑其他部分进行防火分隔",
@@ -736,6 +784,7 @@ ITEMS = [
         categories=["ZZ02", "ZZ04"],
         conditions=[EBIKES],
     ),
+    # 应急管理部令第5号 第三十七条: confirmed at zgfllt.com; faluji.com; 6cu.com
     item(
         "HR-05",
         "电动自行车存放、充电场所配备必要的消防器材",
@@ -744,6 +793,7 @@ ITEMS = [
         "yes_no",
         categories=["ZZ04"],
     ),
+    # 应急管理部令第5号 第二十六条: confirmed at m.yd166.com
     item(
         "HR-06",
         "消防控制室每班值班人员人数",
@@ -755,6 +805,7 @@ ITEMS = [
         categories=["ZZ02"],
         conditions=[ALARM],
     ),
+    # 应急管理部令第5号 第二十六条: confirmed at m.yd166.com
     item(
         "HR-07",
         "高层公共建筑消防控制室每班值班人员人数",
@@ -766,6 +817,7 @@ ITEMS = [
         categories=HIGH_RISE_PUBLIC,
         conditions=HIGH_PUBLIC + [ALARM],
     ),
+    # 应急管理部令第5号 第四十四条: confirmed at m.juego-ben10.com
     item(
         "HR-08",
         "距上次全要素综合消防演练的时间",
@@ -776,6 +828,7 @@ ITEMS = [
         unit="月",
         categories=["ZZ02"],
     ),
+    # 应急管理部令第5号 第四十五条: confirmed at m.juego-ben10.com
     item(
         "HR-09",
         "高层公共建筑内的人员密集场所按楼层、区域确定了疏散引导员",
@@ -786,6 +839,7 @@ ITEMS = [
         conditions=HIGH_PUBLIC,
     ),
     # --- E-bikes in homes: the Ministry of Public Security's notice, paragraphs confirmed ---
+    # 公安部关于规范电动车停放充电加强火灾防范的通告 三: confirmed at uianet.net; yanliang.com
     item(
         "EB-01",
         "楼内共用走道、楼梯间、安全出口处无电动车停放或充电",
@@ -795,6 +849,7 @@ ITEMS = [
         categories=["ZZ01", "ZZ03", "XS03"],
         conditions=[EBIKES],
     ),
+    # 公安部关于规范电动车停放充电加强火灾防范的通告 三: confirmed at uianet.net; yanliang.com
     item(
         "EB-02",
         "确需在住房内停放、充电的电动车已落实隔离、监护等防范措施，无飞线充电",
@@ -804,6 +859,7 @@ ITEMS = [
         categories=["ZZ01", "ZZ03"],
         conditions=[EBIKES],
     ),
+    # 公安部关于规范电动车停放充电加强火灾防范的通告 二: confirmed at yanliang.com
     item(
         "EB-03",
         "物业服务企业或主管单位对电动车停放、充电实施消防安全管理，明确管理人员",
@@ -814,6 +870,7 @@ ITEMS = [
     ),
     # GB 17761-2024 is the vehicle's own standard (in force 2025-09-01, women11.com); its clause on
     # tampering was not confirmed, so the document is cited alone.
+    # GB 17761-2024: the document only; no clause number confirmed
     item(
         "EB-04",
         "停放充电的电动自行车为合格产品，未私自改装（加装电池、拆除限速装置等）",
@@ -823,6 +880,7 @@ ITEMS = [
         categories=["ZZ04"],
     ),
     # --- Gas: GB 50028-2006 10.8.2 confirmed (miangbjq.com); GB 55009 and the gas regulation by document ---
+    # GB 50028-2006 10.8.2: confirmed at miangbjq.com
     item(
         "GAS-01",
         "天然气（比空气轻）浓度检测报警器与燃具或阀门的水平距离",
@@ -834,6 +892,7 @@ ITEMS = [
         categories=GAS_KITCHENS,
         conditions=[PIPED_GAS],
     ),
+    # GB 50028-2006 10.8.2: confirmed at miangbjq.com
     item(
         "GAS-02",
         "天然气浓度检测报警器距顶棚的距离",
@@ -845,6 +904,7 @@ ITEMS = [
         categories=GAS_KITCHENS,
         conditions=[PIPED_GAS],
     ),
+    # GB 50028-2006 10.8.2: confirmed at miangbjq.com
     item(
         "GAS-03",
         "液化石油气（比空气重）浓度检测报警器与燃具或阀门的水平距离",
@@ -856,6 +916,7 @@ ITEMS = [
         categories=GAS_KITCHENS,
         conditions=[LPG],
     ),
+    # GB 50028-2006 10.8.2: confirmed at miangbjq.com
     item(
         "GAS-04",
         "液化石油气浓度检测报警器距地面的高度",
@@ -867,6 +928,7 @@ ITEMS = [
         categories=GAS_KITCHENS,
         conditions=[LPG],
     ),
+    # GB 50028-2006 10.8.2: confirmed at miangbjq.com
     item(
         "GAS-05",
         "燃气浓度检测报警系统有备用电源",
@@ -877,6 +939,7 @@ ITEMS = [
     ),
     # GB 55009-2021 (commercial users need leak alarm and shut-off; LPG never below ground): content
     # confirmed in a 实施细则 of its 6.1 (fccost.com), the clause itself not; the document alone.
+    # GB 55009-2021: the document only; no clause number confirmed
     item(
         "GAS-06",
         "使用瓶装液化石油气的商业用气场所设置了燃气泄漏报警和切断装置",
@@ -886,6 +949,7 @@ ITEMS = [
         categories=GAS_KITCHENS,
         conditions=[LPG],
     ),
+    # GB 55009-2021: the document only; no clause number confirmed
     item(
         "GAS-07",
         "使用管道燃气的商业用气场所设置了燃气泄漏报警和切断装置",
@@ -895,6 +959,7 @@ ITEMS = [
         categories=GAS_KITCHENS,
         conditions=[PIPED_GAS],
     ),
+    # GB 55009-2021: the document only; no clause number confirmed
     item(
         "GAS-08",
         "液化石油气钢瓶未在地下室、半地下室使用或存放",
@@ -904,7 +969,9 @@ ITEMS = [
         conditions=[LPG],
     ),
     # 城镇燃气管理条例: only local copies were found; the national articles could not be confirmed.
+    # 城镇燃气管理条例: the document only; no clause number confirmed
     item("GAS-09", "未在不具备安全条件的场所使用、储存燃气（瓶装液化石油气）", GAS_RULES, None, "yes_no", conditions=[LPG]),
+    # 城镇燃气管理条例: the document only; no clause number confirmed
     item(
         "GAS-10",
         "未擅自安装、改装、拆除户内燃气设施和燃气计量装置",
@@ -913,8 +980,11 @@ ITEMS = [
         "yes_no",
         conditions=[PIPED_GAS],
     ),
+    # 城镇燃气管理条例: the document only; no clause number confirmed
     item("GAS-11", "燃气管道未被用作负重支架或接地引线", GAS_RULES, None, "yes_no", conditions=[PIPED_GAS]),
+    # 城镇燃气管理条例: the document only; no clause number confirmed
     item("GAS-12", "燃气经营单位持有有效的燃气经营许可证", GAS_RULES, None, "yes_no", categories=["WH02"]),
+    # 城镇燃气管理条例: the document only; no clause number confirmed
     item(
         "GAS-13",
         "瓶装燃气未违规充装（不为非自有气瓶充装，不销售未经许可单位充装的气瓶）",
@@ -924,6 +994,7 @@ ITEMS = [
         categories=["WH02"],
     ),
     # --- Buildings: GB 50016-2014 (2018年版) and GB 55037-2022, clauses confirmed ---
+    # GB 50016-2014 5.5.8: confirmed at liantibao.com; cfeks.com
     item(
         "BLD-01",
         "每层（防火分区）安全出口的数量",
@@ -935,6 +1006,7 @@ ITEMS = [
         categories=PEOPLE_PLACES + ["GG03"],
         conditions=[{"attribute": "floor_area", "op": "gt", "value": 200}],
     ),
+    # GB 50016-2014 5.4.4: confirmed at b.1190119.com; goggeous.com
     item(
         "BLD-02",
         "儿童用房所在的最高楼层（一、二级耐火等级建筑）",
@@ -945,7 +1017,9 @@ ITEMS = [
         unit="层",
         categories=["XS07", "RM08"],
     ),
+    # GB 50016-2014 5.4.4: confirmed at b.1190119.com; goggeous.com
     item("BLD-03", "儿童用房未设置在地下或半地下", "GB 50016-2014", "5.4.4", "yes_no", categories=["XS07", "RM08"]),
+    # GB 50016-2014 5.4.9: confirmed at hsxfqc.51sqw.com; bkw.cn
     item(
         "BLD-04",
         "设在地下或四层及以上的歌舞娱乐放映游艺场所，一个厅、室的建筑面积",
@@ -956,6 +1030,7 @@ ITEMS = [
         unit="m²",
         categories=["XS04", "RM04"],
     ),
+    # GB 50016-2014 5.4.9: confirmed at hsxfqc.51sqw.com; bkw.cn
     item(
         "BLD-05",
         "歌舞娱乐放映游艺场所未设在地下二层及以下楼层",
@@ -964,6 +1039,7 @@ ITEMS = [
         "yes_no",
         categories=["XS04", "RM04"],
     ),
+    # GB 50016-2014 5.4.2: confirmed at e98ax.cn
     item(
         "BLD-06",
         "经营、存放甲、乙类火灾危险性物品的商店、储藏间未附设在民用建筑内",
@@ -972,6 +1048,7 @@ ITEMS = [
         "yes_no",
         categories=["XS09", "WH04"],
     ),
+    # GB 50016-2014 5.5.18: confirmed at amfu.cn
     item(
         "BLD-07",
         "疏散门和安全出口的净宽度（最窄处）",
@@ -982,6 +1059,7 @@ ITEMS = [
         unit="m",
         categories=PEOPLE_PLACES,
     ),
+    # GB 50016-2014 5.5.18: confirmed at amfu.cn
     item(
         "BLD-08",
         "疏散走道和疏散楼梯的净宽度（最窄处）",
@@ -993,6 +1071,7 @@ ITEMS = [
         categories=PEOPLE_PLACES,
     ),
     # 8.3.11 counts the dining area; the site file records the whole floor area, which is larger.
+    # GB 50016-2014 8.3.11: confirmed at bjanruidun.com; xuazi.com
     item(
         "BLD-09",
         "餐厅面积大于1000m²的，烹饪操作间排油烟罩及烹饪部位设置自动灭火装置并联动切断燃料",
@@ -1003,6 +1082,7 @@ ITEMS = [
         conditions=[KITCHEN, {"attribute": "floor_area", "op": "gt", "value": 1000}],
     ),
     # The 4 m fire lane is GB 50016's (fangblog.com, pay1999.com); its clause number was not confirmed.
+    # GB 50016-2014: the document only; no clause number confirmed
     item(
         "BLD-10",
         "消防车道的净宽度（最窄处）",
@@ -1013,6 +1093,7 @@ ITEMS = [
         unit="m",
         categories=["ZZ01", "ZZ02", "RM01", "RM11", "GY02", "GG02"],
     ),
+    # GB 55037-2022 7.2.3: confirmed at wechat.estsglobal.com
     item(
         "BLD-11",
         "占地面积大于300m²的地上仓库安全出口的数量",
@@ -1025,6 +1106,7 @@ ITEMS = [
         conditions=[{"attribute": "floor_area", "op": "gt", "value": 300}],
     ),
     # --- Major hazards: direct criteria of GB 35181-2025, chapter 5 (DOMAIN.md names these three kinds) ---
+    # GB 35181-2025 5: confirmed at fire114.cn (foreword: "见第5章")
     item(
         "MAJ-01",
         "公共娱乐场所、商店、地下人员密集场所的安全出口数量符合消防技术标准（不足即为重大火灾隐患）",
@@ -1034,6 +1116,7 @@ ITEMS = [
         severity="major",
         categories=["XS01", "XS04", "RM01", "RM04", "RM11", "GY03"],
     ),
+    # GB 35181-2025 5: confirmed at fire114.cn (foreword: "见第5章")
     item(
         "MAJ-02",
         "按标准应设置的自动喷水灭火系统已设置并正常运行",
@@ -1043,6 +1126,7 @@ ITEMS = [
         severity="major",
         categories=["RM01", "RM02", "RM04", "RM11"],
     ),
+    # GB 35181-2025 5: confirmed at fire114.cn (foreword: "见第5章")
     item(
         "MAJ-03",
         "按标准应设置的火灾自动报警系统已设置并正常运行",
@@ -1052,6 +1136,7 @@ ITEMS = [
         severity="major",
         categories=["RM01", "RM02", "RM04", "RM05", "RM06", "RM11"],
     ),
+    # GB 35181-2025 5: confirmed at fire114.cn (foreword: "见第5章")
     item(
         "MAJ-04",
         "人员密集场所内未违规生产、储存、经营易燃易爆危险品",
@@ -1062,6 +1147,7 @@ ITEMS = [
         categories=PEOPLE_PLACES,
     ),
     # --- Warehouses: XF 1131-2014, clauses 6.7 and 6.8 confirmed (amfu.cn) ---
+    # XF 1131-2014 6.8: confirmed at amfu.cn; osteoarthritisnetwork.com
     item(
         "WHS-01",
         "堆垛与堆垛之间的距离",
@@ -1072,8 +1158,11 @@ ITEMS = [
         unit="m",
         categories=["GY01", "GY02"],
     ),
+    # XF 1131-2014 6.8: confirmed at amfu.cn; osteoarthritisnetwork.com
     item("WHS-02", "物品与墙之间的距离", "XF 1131-2014", "6.8", "measure_min", threshold="0.5", unit="m", categories=["GY02"]),
+    # XF 1131-2014 6.8: confirmed at amfu.cn; osteoarthritisnetwork.com
     item("WHS-03", "堆垛与柱之间的距离", "XF 1131-2014", "6.8", "measure_min", threshold="0.3", unit="m", categories=["GY02"]),
+    # XF 1131-2014 6.8: confirmed at amfu.cn; osteoarthritisnetwork.com
     item(
         "WHS-04",
         "物品与照明灯具之间的距离",
@@ -1084,9 +1173,12 @@ ITEMS = [
         unit="m",
         categories=["GY01", "GY02", "XS01"],
     ),
+    # XF 1131-2014 6.7: confirmed at amfu.cn; osteoarthritisnetwork.com
     item("WHS-05", "库房主通道的宽度", "XF 1131-2014", "6.7", "measure_min", threshold="2", unit="m", categories=["GY02"]),
+    # XF 1131-2014 6.7: confirmed at amfu.cn; osteoarthritisnetwork.com
     item("WHS-06", "单个堆垛的面积", "XF 1131-2014", "6.7", "measure_max", threshold="150", unit="m²", categories=["GY02"]),
     # --- Construction sites: GB 50720-2011, clauses confirmed ---
+    # GB 50720-2011 3.2.1: confirmed at max.book118.com
     item(
         "CON-01",
         "易燃易爆危险品库房与在建工程的防火间距",
@@ -1097,6 +1189,7 @@ ITEMS = [
         unit="m",
         categories=["GG01"],
     ),
+    # GB 50720-2011 3.2.1: confirmed at max.book118.com
     item(
         "CON-02",
         "可燃材料堆场及其加工场、固定动火作业场与在建工程的防火间距",
@@ -1107,6 +1200,7 @@ ITEMS = [
         unit="m",
         categories=["GG01"],
     ),
+    # GB 50720-2011 3.2.1: confirmed at max.book118.com
     item(
         "CON-03",
         "其他临时用房、临时设施与在建工程的防火间距",
@@ -1117,6 +1211,7 @@ ITEMS = [
         unit="m",
         categories=["GG01"],
     ),
+    # GB 50720-2011 3.1.3: confirmed at max.book118.com; airport-pavements-failure.com
     item(
         "CON-04",
         "施工现场满足消防车通行的出入口数量",
@@ -1127,6 +1222,7 @@ ITEMS = [
         unit="个",
         categories=["GG01"],
     ),
+    # GB 50720-2011 3.1.7: confirmed at max.book118.com
     item(
         "CON-05",
         "可燃材料堆场、易燃易爆危险品库房未布置在架空电力线下",
@@ -1135,6 +1231,7 @@ ITEMS = [
         "yes_no",
         categories=["GG01"],
     ),
+    # GB 50720-2011 4.2.1: confirmed at aqscydt.com; cqxianglaokan.com
     item(
         "CON-06",
         "宿舍、办公临时用房的建筑层数",
@@ -1145,6 +1242,7 @@ ITEMS = [
         unit="层",
         categories=["GG01"],
     ),
+    # GB 50720-2011 4.2.1: confirmed at aqscydt.com; cqxianglaokan.com
     item(
         "CON-07",
         "宿舍、办公临时用房每层的建筑面积",
@@ -1155,6 +1253,7 @@ ITEMS = [
         unit="m²",
         categories=["GG01"],
     ),
+    # GB 50720-2011 4.2.1: confirmed at aqscydt.com; cqxianglaokan.com
     item(
         "CON-08",
         "单间宿舍的建筑面积",
@@ -1165,6 +1264,7 @@ ITEMS = [
         unit="m²",
         categories=["GG01"],
     ),
+    # GB 50720-2011 4.2.1: confirmed at aqscydt.com; cqxianglaokan.com
     item(
         "CON-09",
         "宿舍、办公临时用房建筑构件（含夹芯板芯材）的燃烧性能等级",
@@ -1179,6 +1279,7 @@ ITEMS = [
         ],
         categories=["GG01"],
     ),
+    # GB 50720-2011 4.2.1: confirmed at aqscydt.com; cqxianglaokan.com
     item(
         "CON-10",
         "临时用房房间内任一点至最近疏散门的距离",
@@ -1190,6 +1291,7 @@ ITEMS = [
         categories=["GG01"],
     ),
     # --- Hazardous chemicals and dormitories ---
+    # 危险化学品安全管理条例 第三十三条: confirmed at qq94.com
     item(
         "CHEM-01",
         "持有有效的危险化学品经营许可证",
@@ -1199,6 +1301,7 @@ ITEMS = [
         categories=["XS09", "WH01", "WH04"],
     ),
     # The storage rule (专用仓库、专人管理) is in the regulation; its article number was not confirmed.
+    # 危险化学品安全管理条例: the document only; no clause number confirmed
     item(
         "CHEM-02",
         "危险化学品储存在专用仓库、专用场地或专用储存室内，并由专人负责管理",
@@ -1207,6 +1310,7 @@ ITEMS = [
         "yes_no",
         categories=["XS09", "WH04"],
     ),
+    # 中华人民共和国安全生产法 第四十二条: confirmed at wechat.estsglobal.com
     item(
         "CHEM-03",
         "经营、储存危险物品的商店、仓库未与员工宿舍在同一座建筑物内",
@@ -1215,6 +1319,7 @@ ITEMS = [
         "yes_no",
         categories=["XS09", "WH02", "WH04"],
     ),
+    # 中华人民共和国安全生产法 第四十二条: confirmed at wechat.estsglobal.com
     item(
         "CHEM-04",
         "存放易燃易爆物品的车间、仓库未与员工宿舍在同一座建筑物内",
@@ -1224,6 +1329,7 @@ ITEMS = [
         categories=["XS08", "GY01", "GY02"],
         conditions=[FLAMMABLES],
     ),
+    # 中华人民共和国安全生产法 第四十二条: confirmed at wechat.estsglobal.com
     item(
         "CHEM-05",
         "生产经营场所和员工宿舍的出口、疏散通道标志明显、畅通，未被锁闭、封堵",
@@ -1233,6 +1339,7 @@ ITEMS = [
         categories=["XS08", "GY01", "GY02", "GG01"],
     ),
     # --- Heritage buildings and religious sites: 古建筑消防管理规则, articles confirmed (otwtv.com) ---
+    # 古建筑消防管理规则 第十一条: confirmed at otwtv.com; syrybj.com
     item(
         "HER-01",
         "古建筑内未引入煤气、液化石油气，保护范围内无柴草、木料等易燃可燃物堆存",
@@ -1241,6 +1348,7 @@ ITEMS = [
         "yes_no",
         categories=["GG04"],
     ),
+    # 古建筑消防管理规则 第十二条: confirmed at otwtv.com
     item(
         "HER-02",
         "古建筑未用作旅店、食堂、招待所或宿舍，主要殿屋内无生产、生活用火",
@@ -1249,6 +1357,7 @@ ITEMS = [
         "yes_no",
         categories=["GG04"],
     ),
+    # 古建筑消防管理规则 第十三条: confirmed at otwtv.com
     item(
         "HER-03",
         "点灯、烧纸、焚香在指定地点进行，有防火设施并有专人看管",
@@ -1257,6 +1366,7 @@ ITEMS = [
         "yes_no",
         categories=["GG04", "RM10"],
     ),
+    # 古建筑消防管理规则 第十三条: confirmed at otwtv.com
     item(
         "HER-04",
         "重点要害部位设置了“禁止烟火”的明显标志",
@@ -1267,6 +1377,7 @@ ITEMS = [
     ),
     # --- Kitchens: GA 654-2006 7.9.2.7 (lfasc.com). GA 654 is superseded by GB/T 40248-2021, whose
     # clause on flue cleaning was not confirmed; the item keeps the older, confirmed clause.
+    # GA 654-2006 7.9.2.7: confirmed at lfasc.com; lanhesheji.com
     item(
         "KIT-01",
         "距上次厨房排油烟管道清洗的时间",
