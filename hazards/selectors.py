@@ -78,7 +78,7 @@ def notice_get_for_user(*, user: User, pk) -> RectificationNotice:
         raise Http404(_("No such notice.")) from None
 
 
-def overdue_q(today: datetime.date | None = None) -> Q:
+def overdue_q(*, today: datetime.date | None = None) -> Q:
     return Q(status=Hazard.Status.NOTIFIED, deadline__lt=today or timezone.localdate())
 
 
