@@ -113,6 +113,11 @@ def reassess_site(*, site: Site, reason: str) -> GradeChange | None:
     (enterprises.services.site_risk_colour_set) and recorded with all its reasons.
     """
     site = Site.objects.select_for_update().only("pk", "risk_colour").get(pk=site.pk)
+    if not site.risk_colour:
+        # Never graded yet (a hazard recorded in the minute before sites_grade_new came by): its
+        # first colour counts its library factors, as sites_grade_new would have given them; that
+        # task then finds the site graded and leaves it.
+        site_risk_factors_assign(site_ids=[site.pk])
     factors = SiteRiskFactor.objects.filter(site=site, is_active=True).only("name", "likelihood", "exposure", "consequence")
     counts = _open_counts([site.pk]).get(site.pk, {"major": 0, "overdue": 0})
     grade = grade_for(
@@ -209,12 +214,21 @@ def sites_grade_new(*, limit: int = 2000) -> int:
     """Grade sites that have no colour yet (new files, imports): their factors from the library,
     then their colour. Run every minute by a periodic task, and by the demo. Returns how many."""
     ids = list(Site.objects.filter(risk_colour="").order_by("pk").values_list("pk", flat=True)[:limit])
+    graded = 0
     for start in range(0, len(ids), 500):
-        batch = ids[start : start + 500]
         with transaction.atomic():
+            # Lock the batch and look again: reassess_site (a hazard just recorded) or another run
+            # of this task may have graded some of them meanwhile, factors included.
+            batch = list(
+                Site.objects.select_for_update()
+                .filter(pk__in=ids[start : start + 500], risk_colour="")
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             site_risk_factors_assign(site_ids=batch)
             sites_reassess_many(site_ids=batch, reason=_("First grading"))
-    return len(ids)
+        graded += len(batch)
+    return graded
 
 
 def _ensure_risk_editor(user: User) -> None:
