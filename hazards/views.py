@@ -251,7 +251,7 @@ def site_risk_factor_add(request, site_pk: int):
 @require_POST
 def site_risk_factor_change(request, pk: int, action: str):
     factor = SiteRiskFactor.objects.select_related("site").filter(pk=pk).first()
-    if factor is None:
+    if factor is None or action not in ("adjust", "remove"):
         raise Http404(_("No such risk factor."))
     if action == "remove":
         services.site_risk_factor_remove(factor=factor, acting_user=request.user, reason=request.POST.get("reason", ""))

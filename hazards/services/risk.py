@@ -243,6 +243,9 @@ def _site_in_scope(*, site: Site, user: User) -> Site:
         raise NotFoundError(_("No such site.")) from None
 
 
+LEC_LETTERS = {"likelihood": "L", "exposure": "E", "consequence": "C"}
+
+
 def _lec(data: dict) -> dict[str, Decimal]:
     """L, E and C from ``data``, each one of the values of the LEC scale (DOMAIN.md)."""
     values, errors = {}, {}
@@ -255,12 +258,19 @@ def _lec(data: dict) -> dict[str, Decimal]:
             errors[field] = [_("Choose one of %(values)s.") % {"values": "、".join(format(v.normalize(), "f") for v in allowed)}]
         values[field] = value
     if errors:
-        raise ApplicationError(_("The risk factor was not saved; correct the fields marked."), field_errors=errors)
+        # The pages show this message alone (above the site's file), so it names what is wrong.
+        wrong = "; ".join(f"{LEC_LETTERS[field]}: {messages[0]}" for field, messages in errors.items())
+        raise ApplicationError(_("The risk factor was not saved. %(errors)s") % {"errors": wrong}, field_errors=errors)
     return values
 
 
+def _clean(text) -> str:
+    # PostgreSQL text holds no NUL byte; a form field of the site's file may send one.
+    return str(text or "").replace("\x00", "").strip()
+
+
 def _reason(text: str) -> str:
-    reason = (text or "").replace("\x00", "").strip()
+    reason = _clean(text)
     if not reason:
         message = _("Say why.")
         raise ApplicationError(message, field_errors={"reason": [message]})
@@ -274,15 +284,16 @@ def _as_text(values: dict) -> dict:
 @transaction.atomic
 def site_risk_factor_add(*, site: Site, acting_user: User, name: str, data: dict, reason: str) -> SiteRiskFactor:
     """Staff add a risk factor the library does not list for this site, with L, E, C and a reason."""
-    _ensure_risk_editor(acting_user)
+    # The scope first: someone who cannot see the site learns nothing of it (404, not 403).
     site = _site_in_scope(site=site, user=acting_user)
-    name = (name or "").strip()
+    _ensure_risk_editor(acting_user)
+    name = _clean(name)
     if not name:
         raise ApplicationError(_("Name the risk factor."), field_errors={"name": [_("Name the risk factor.")]})
     values = _lec(data)
     reason = _reason(reason)
     factor = SiteRiskFactor.objects.create(
-        site=site, name=name[:100], control_measures=(data.get("control_measures") or ""), **values
+        site=site, name=name[:100], control_measures=_clean(data.get("control_measures")), **values
     )
     SiteRiskFactorChange.objects.create(
         factor=factor, action=SiteRiskFactorChange.Action.ADDED, actor=acting_user, reason=reason, changes=_as_text(values)
@@ -302,8 +313,8 @@ def _locked_factor(*, factor: SiteRiskFactor, user: User) -> SiteRiskFactor:
 @transaction.atomic
 def site_risk_factor_adjust(*, factor: SiteRiskFactor, acting_user: User, data: dict, reason: str) -> SiteRiskFactor:
     """Staff change a factor's L, E, C for this site, saying why; the before and after are kept."""
-    _ensure_risk_editor(acting_user)
     factor = _locked_factor(factor=factor, user=acting_user)
+    _ensure_risk_editor(acting_user)
     values = _lec(data)
     reason = _reason(reason)
     changes = {
@@ -326,8 +337,8 @@ def site_risk_factor_adjust(*, factor: SiteRiskFactor, acting_user: User, data: 
 @transaction.atomic
 def site_risk_factor_remove(*, factor: SiteRiskFactor, acting_user: User, reason: str) -> None:
     """Staff remove a factor that does not apply to this site; it stays in the history, inactive."""
-    _ensure_risk_editor(acting_user)
     factor = _locked_factor(factor=factor, user=acting_user)
+    _ensure_risk_editor(acting_user)
     reason = _reason(reason)
     factor.is_active = False
     factor.save(update_fields=["is_active"])
