@@ -27,5 +27,7 @@ def risk_events_expire_task() -> int:
     """Lower again the grades that a real fire or repeated false alarms raised, once that time is over."""
     from .services import risk_events_expire
 
-    # Overlaps the previous run on purpose: reassessing a site twice records nothing twice.
-    return risk_events_expire(since=timezone.now() - datetime.timedelta(minutes=20))
+    # Looks back a day, far beyond the ten minutes between runs, so that the runs missed while
+    # the workers restarted or beat was down are caught up; reassessing a site twice records
+    # nothing twice.
+    return risk_events_expire(since=timezone.now() - datetime.timedelta(days=1))
