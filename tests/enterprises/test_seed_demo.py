@@ -171,7 +171,9 @@ def test_command_prints_the_logins_also_when_already_loaded(seeded, db):
         assert re.search(rf"{username}\s+/ {demo.DEMO_PASSWORD}", output)
 
 
-def test_command_says_when_a_demo_password_was_changed(seeded, db):
+def test_command_says_when_a_demo_password_was_changed(seeded, db, settings, tmp_path):
+    # The command also loads the street's hazard history, with its photos.
+    settings.MEDIA_ROOT = tmp_path
     user = User.objects.get(username="station")
     user.set_password("another-secret-99")
     user.save(update_fields=["password"])

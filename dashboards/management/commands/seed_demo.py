@@ -1,15 +1,26 @@
-"""Load the demo street (望江路街道) and print the demo logins."""
+"""Load the demo street (望江路街道) and print the demo logins.
+
+It lives in dashboards/, the top of the house, because it composes every app's part of
+the demo: the registry (enterprises.demo), then the grades and hazards (hazards.demo).
+"""
 
 import time
 
+import time_machine
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from enterprises import demo
+from enterprises.models import RiskColour
+from hazards import demo as hazard_demo
+from hazards.models import Hazard
 
 
 class Command(BaseCommand):
-    help = "Load the demo street: territory, fire station, one user per role and 1,662 site files. Safe to run again."
+    help = (
+        "Load the demo street: territory, fire station, one user per role, 1,662 site files, their risk grades "
+        "and four months of hazards. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,7 +36,9 @@ class Command(BaseCommand):
         else:
             started = time.perf_counter()
             try:
-                result = demo.seed_demo()
+                # The street registered its units on the morning its history starts.
+                with time_machine.travel(hazard_demo.history_start(), tick=False):
+                    result = demo.seed_demo()
             except demo.DemoSeedError as error:
                 raise CommandError(str(error)) from error
             elapsed = time.perf_counter() - started
@@ -43,7 +56,43 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(_("The demo street is already loaded; nothing to add."))
+            self.seed_history()
         self.write_logins(demo.demo_logins(known_current=created_usernames))
+
+    def seed_history(self) -> None:
+        """The street's risk grades and its four months of hazards (hazards.demo), after the registry."""
+        started = time.perf_counter()
+        history = hazard_demo.seed_hazard_history()
+        elapsed = time.perf_counter() - started
+        if history.created:
+            statuses = ", ".join(f"{label}: {history.statuses.get(value, 0)}" for value, label in Hazard.Status.choices)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Hazard history loaded in %(seconds).1f s. Sites graded: %(graded)d, risk factors ruled out: "
+                        "%(removed)d, hazards: %(hazards)d (%(statuses)s), major: %(major)d, escalated today: %(escalated)d."
+                    )
+                    % {
+                        "seconds": elapsed,
+                        "graded": history.graded,
+                        "removed": history.factors_removed,
+                        "hazards": history.hazards,
+                        "statuses": statuses,
+                        "major": history.major,
+                        "escalated": history.escalated,
+                    }
+                )
+            )
+        elif history.skipped_reason == "exists":
+            self.stdout.write(_("The demo street already has its hazards; none added."))
+        elif history.skipped_reason == "no_users":
+            self.stdout.write(_("The demo users gridworker and staff are missing or inactive; no hazard history was added."))
+        if history.colours:
+            colours = ", ".join(f"{label}: {history.colours.get(value, 0)}" for value, label in RiskColour.choices)
+            self.stdout.write(_("Risk colours of the demo street: %(colours)s.") % {"colours": colours})
+            missing = [str(label) for value, label in RiskColour.choices if not history.colours.get(value)]
+            if missing:
+                self.stdout.write(self.style.WARNING(_("No site is %(colours)s.") % {"colours": "、".join(missing)}))
 
     def write_logins(self, logins: list[demo.DemoLogin]) -> None:
         if not logins:
