@@ -134,9 +134,16 @@ class NotifyInput(serializers.Serializer):
     requirements = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+EVIDENCE_REQUIRED = _("Add at least one photo as evidence.")
+
+
 class RectifyInput(serializers.Serializer):
     note = serializers.CharField()
-    photo_ids = PhotoIdsField()
+    # The service requires evidence too, but names its own field ("photos"); an API client
+    # sent photo_ids and is told so.
+    photo_ids = PhotoIdsField(
+        required=True, allow_empty=False, error_messages={"required": EVIDENCE_REQUIRED, "empty": EVIDENCE_REQUIRED}
+    )
 
 
 class ReviewInput(serializers.Serializer):
