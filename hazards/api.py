@@ -15,7 +15,7 @@ from enterprises.selectors import site_get_for_user
 from files.selectors import photos_of_user
 from regulations.models import Clause
 
-from . import services
+from . import policies, services
 from .filters import HazardFilter
 from .models import Hazard, HazardLog, RectificationNotice, RemediationPlan
 from .selectors import hazard_get_for_user, hazard_list, hazard_page
@@ -198,6 +198,7 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return photos_of_user(user=self.request.user, ids=data.pop("photo_ids", []))
 
     def create(self, request):
+        policies.ensure_role(user=request.user, step="raise")
         data = self._input(RaiseInput)
         site = site_get_for_user(user=request.user, pk=data["site"])
         hazard = services.hazard_raise(
@@ -211,55 +212,64 @@ class HazardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return self._detail(hazard.pk, status_code=status.HTTP_201_CREATED)
 
-    def _hazard(self, pk) -> Hazard:
-        return hazard_get_for_user(user=self.request.user, pk=pk)
+    def _hazard(self, pk, step: str) -> Hazard:
+        """The hazard in the user's scope (404 outside it) whose step the user's role may take (403),
+        found before the input is read: who may not is told so, whatever they sent."""
+        hazard = hazard_get_for_user(user=self.request.user, pk=pk)
+        policies.ensure_role(user=self.request.user, step=step, hazard=hazard)
+        return hazard
 
     @_step_schema(NotifyInput)
     @action(detail=True, methods=["post"])
     def notify(self, request, pk=None):
-        data = self._input(NotifyInput)
-        services.hazard_notify(hazard=self._hazard(pk), acting_user=request.user, **data)
+        hazard = self._hazard(pk, "notify")
+        services.hazard_notify(hazard=hazard, acting_user=request.user, **self._input(NotifyInput))
         return self._detail(pk)
 
     @_step_schema(RectifyInput)
     @action(detail=True, methods=["post"])
     def rectify(self, request, pk=None):
+        hazard = self._hazard(pk, "rectify")
         data = self._input(RectifyInput)
-        services.hazard_rectify(hazard=self._hazard(pk), acting_user=request.user, note=data["note"], photos=self._photos(data))
+        services.hazard_rectify(hazard=hazard, acting_user=request.user, note=data["note"], photos=self._photos(data))
         return self._detail(pk)
 
     @_step_schema(ReviewInput)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
+        hazard = self._hazard(pk, "review")
         data = self._input(ReviewInput)
-        services.hazard_review(hazard=self._hazard(pk), acting_user=request.user, photos=self._photos(data), **data)
+        photos = self._photos(data)
+        services.hazard_review(hazard=hazard, acting_user=request.user, photos=photos, **data)
         return self._detail(pk)
 
     @_step_schema(RectifyInput)
     @action(detail=True, methods=["post"], url_path="close-on-spot")
     def close_on_spot(self, request, pk=None):
+        hazard = self._hazard(pk, "close_on_spot")
         data = self._input(RectifyInput)
-        services.hazard_close_on_spot(
-            hazard=self._hazard(pk), acting_user=request.user, note=data["note"], photos=self._photos(data)
-        )
+        services.hazard_close_on_spot(hazard=hazard, acting_user=request.user, note=data["note"], photos=self._photos(data))
         return self._detail(pk)
 
     @_step_schema(PlanInput)
     @action(detail=True, methods=["post"])
     def plan(self, request, pk=None):
-        services.hazard_plan_record(hazard=self._hazard(pk), acting_user=request.user, data=self._input(PlanInput))
+        hazard = self._hazard(pk, "plan")
+        services.hazard_plan_record(hazard=hazard, acting_user=request.user, data=self._input(PlanInput))
         return self._detail(pk)
 
     @_step_schema(NoteInput)
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
-        services.hazard_supervise(hazard=self._hazard(pk), acting_user=request.user, **self._input(NoteInput))
+        hazard = self._hazard(pk, "supervise")
+        services.hazard_supervise(hazard=hazard, acting_user=request.user, **self._input(NoteInput))
         return self._detail(pk)
 
     @_step_schema(NoteInput)
     @action(detail=True, methods=["post"], url_path="close-out")
     def close_out(self, request, pk=None):
-        services.hazard_close_out(hazard=self._hazard(pk), acting_user=request.user, **self._input(NoteInput))
+        hazard = self._hazard(pk, "close_out")
+        services.hazard_close_out(hazard=hazard, acting_user=request.user, **self._input(NoteInput))
         return self._detail(pk)
 
 

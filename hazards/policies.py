@@ -1,7 +1,10 @@
 """Who may take which step of a hazard's loop: one table, read by the services (which refuse)
 and by the pages and the API (which offer only the steps a user may take)."""
 
+from django.utils.translation import gettext as _
+
 from accounts.models import User
+from riskplatform.exceptions import PermissionDeniedError
 
 from .models import Hazard
 
@@ -46,6 +49,16 @@ def role_may(*, user: User, step: str, hazard: Hazard | None = None) -> bool:
     if step == "review" and hazard is not None and hazard.level == Hazard.Level.MAJOR:
         roles = OFFICE
     return role_of(user) in roles
+
+
+def ensure_role(*, user: User, step: str, hazard: Hazard | None = None) -> None:
+    """Refuse a user whose role may not take ``step`` (of this hazard). The services call it, and the
+    pages and the API call it before they read the input, so that such a user is told so at once."""
+    if role_may(user=user, step=step, hazard=hazard):
+        return
+    if step == "raise":
+        raise PermissionDeniedError(_("Your role may not record hazards."))
+    raise PermissionDeniedError(_("Your role may not take this step of the hazard's rectification."))
 
 
 def state_allows(*, step: str, hazard: Hazard) -> bool:

@@ -15,7 +15,6 @@ from enterprises.selectors import site_get_for_user
 from files.pdf import render_pdf
 from files.views import pdf_response, photo_response
 from regulations.lec import CONSEQUENCE_CHOICES, EXPOSURE_CHOICES, LIKELIHOOD_CHOICES
-from riskplatform.exceptions import PermissionDeniedError
 from riskplatform.pages import ServiceFormView
 
 from . import policies, services
@@ -101,6 +100,8 @@ class HazardStepView(ServiceFormView):
             raise Http404(_("No such step."))
         if request.user.is_authenticated:
             self.hazard = hazard_get_for_user(user=request.user, pk=kwargs["pk"])
+            # A role that may not take the step is refused before its form is read (403, not a form's errors).
+            policies.ensure_role(user=request.user, step=self.step, hazard=self.hazard)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
@@ -157,8 +158,7 @@ class HazardRaiseView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.site = site_get_for_user(user=request.user, pk=request.GET.get("site") or request.POST.get("site"))
-            if not policies.role_may(user=request.user, step="raise"):
-                raise PermissionDeniedError(_("Your role may not record hazards."))
+            policies.ensure_role(user=request.user, step="raise")
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -38,8 +38,7 @@ def _locked(*, hazard: Hazard, acting_user: User | None) -> Hazard:
 
 
 def _ensure(*, acting_user: User, step: str, hazard: Hazard) -> None:
-    if not policies.role_may(user=acting_user, step=step, hazard=hazard):
-        raise PermissionDeniedError(_("Your role may not take this step of the hazard's rectification."))
+    policies.ensure_role(user=acting_user, step=step, hazard=hazard)
     if not policies.state_allows(step=step, hazard=hazard):
         raise ConflictError(
             _("This hazard is %(status)s; that step is not possible now.") % {"status": hazard.get_status_display()}
@@ -129,8 +128,7 @@ def hazard_raise(
         if source not in SYSTEM_SOURCES:
             raise PermissionDeniedError(_("Only device health and alarm patterns raise hazards without a person."))
     else:
-        if not policies.role_may(user=acting_user, step="raise"):
-            raise PermissionDeniedError(_("Your role may not record hazards."))
+        policies.ensure_role(user=acting_user, step="raise")
         site = _site_in_scope(site=site, acting_user=acting_user)
     description = _required_text(description, field="description", message=_("Say what was found."))
     if level not in Hazard.Level.values:
