@@ -396,3 +396,28 @@ def test_the_offered_steps_are_those_the_services_allow(request, hazard_in, clie
             assert step in offered, name
     if persona == "operator":
         assert offered == []
+
+
+# --- Who may not is told so before anything they sent is read ---------------------------------------
+
+
+@pytest.mark.parametrize(("persona", "status"), [("operator", 403), ("grid_worker", 403), ("outsider", 404), ("stranger", 404)])
+@pytest.mark.parametrize("name", ["notify", "plan", "supervise", "close_out"])
+def test_a_refused_role_gets_403_even_with_an_empty_form(request, hazard_in, client_for, api, name, persona, status):
+    case = CASES[name]
+    hazard = hazard_in(case.start)
+    user = request.getfixturevalue(persona)
+    before = snapshot(hazard)
+
+    page = client_for(user).post(reverse("hazards:hazard-step", args=[hazard.pk, case.step]), {})
+    assert page.status_code == status
+    response = api(user).post(f"/api/hazards/{hazard.pk}/{case.api_path}/", {}, format="json")
+    assert response.status_code == status
+    assert response.json()["code"] == API_CODES["forbidden" if status == 403 else "not_found"]
+    assert snapshot(hazard) == before
+
+
+def test_a_role_that_may_not_record_hazards_gets_403_even_with_an_empty_body(site, api, operator):
+    response = api(operator).post("/api/hazards/", {"site": site.pk}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    assert not Hazard.objects.exists()
