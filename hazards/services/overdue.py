@@ -21,7 +21,7 @@ REACH = {Hazard.Escalation.COMMUNITY: "community", Hazard.Escalation.STREET: "st
 
 def _due_escalation(hazard: Hazard, today: datetime.date) -> int:
     """How far an overdue hazard should be escalated today: the community from the first day
-    past its deadline, the street after HAZARD_STREET_ESCALATION_DAYS more."""
+    past its deadline, the street once it is HAZARD_STREET_ESCALATION_DAYS days past it."""
     if hazard.status != Hazard.Status.NOTIFIED or hazard.deadline is None or hazard.deadline >= today:
         return Hazard.Escalation.NONE
     if (today - hazard.deadline).days >= settings.HAZARD_STREET_ESCALATION_DAYS:
