@@ -15,16 +15,17 @@ from tests.hazards.conftest import in_days, photo
 
 
 def step_forms(html: str) -> list[str]:
-    return re.findall(r'<details[^>]*class="step" data-step="(\w+)"', html)
+    return re.findall(r'<details[^>]*\bdata-step="(\w+)"', html)
 
 
 def timeline(html: str) -> list[tuple[str, str]]:
     """(step, who) of each timeline entry, in order."""
     section = html[html.index('id="timeline"') :]
-    entries = re.findall(
-        r'<li data-kind="(\w+)">\s*<strong>.*?</strong>\s*<span class="muted">[^·]*· (.*?)</span>', section, re.S
-    )
-    return [(kind, who.strip()) for kind, who in entries]
+    result = []
+    for kind, body in re.findall(r'<li[^>]*\bdata-kind="(\w+)"[^>]*>(.*?)</li>', section, re.S):
+        when_and_who = re.search(r'class="muted"[^>]*>([^<]*)<', body).group(1)
+        result.append((kind, when_and_who.split("·")[-1].strip()))
+    return result
 
 
 def test_the_hazard_page_tells_the_whole_story(client_for, staff, grid_worker, rectified):

@@ -16,7 +16,7 @@ from tests.factories import category
 from tests.hazards.conftest import in_days, photo
 
 LIST = reverse("hazards:hazard-list")
-NAME = re.compile(r'<td class="cell-name"><a href="/hazards/(\d+)/">(.*?)</a>')
+NAME = re.compile(r'<td[^>]*class="cell-name"[^>]*>\s*<a[^>]*href="/hazards/(\d+)/"[^>]*>\s*(.*?)\s*</a>', re.S)
 
 
 def rows(response) -> list[str]:

@@ -103,14 +103,16 @@ def test_each_user_counts_the_hazards_of_their_scope(request, year_of_hazards, p
 
 # --- The page --------------------------------------------------------------------------------------
 
-ROW = re.compile(r"<tr><th scope=\"row\">(.*?)</th><td>(\d+)</td><td>(\d+)</td><td>(.*?)</td><td>(\d+)</td><td>(\d+)</td></tr>")
+CELL = r"\s*<td[^>]*>\s*(.*?)\s*</td>"
+ROW = re.compile(r"<tr[^>]*>\s*<th[^>]*scope=\"row\"[^>]*>\s*(.*?)\s*</th>" + CELL * 5 + r"\s*</tr>", re.S)
 
 
 def page_numbers(html: str) -> dict[str, tuple]:
     table = html[html.index('data-testid="hazard-statistics"') :]
     result = {}
     for name, found, closed, rate, overdue, major in ROW.findall(table):
-        result[name] = (int(found), int(closed), None if rate == "—" else float(rate.rstrip("%")), int(overdue), int(major))
+        rate = None if rate == "—" else float(rate.rstrip("%"))
+        result[name] = (int(found), int(closed), rate, int(overdue), int(major))
     return result
 
 
