@@ -82,8 +82,10 @@ check-deploy: install system-packages
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-benchmark: install
+# Each benchmark makes its own database beside DATABASE_URL's and drops it at the end (benchmarks/README.md).
+benchmark: install system-packages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python benchmarks/registry.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python benchmarks/hazards.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
