@@ -73,8 +73,8 @@ def grade_all() -> int:
 
 
 def grow_hazards(count: int) -> int:
-    """Add ``count`` hazards in bulk: over the last two years, mostly closed, a few major, some
-    overdue; BUSY_SITES sites get HAZARDS_PER_BUSY_SITE each, the rest are spread over all sites."""
+    """Add ``count`` hazards in bulk: found over the last two years, open ones mostly recent, a few
+    major, some overdue; BUSY_SITES sites get HAZARDS_PER_BUSY_SITE each, the rest are spread over all sites."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -103,17 +103,24 @@ def grow_hazards(count: int) -> int:
         found_day = timezone.localdate(found_at)
         roll = rng.random()
         major = rng.random() < 0.005
+        # A street closes most of what it finds within weeks: open hazards are recent, with a
+        # few old ones still waiting past their deadline.
+        if (today - found_day).days > 60:
+            roll = 0.3 if roll < 0.02 else 1.0
         values = {"status": Hazard.Status.CLOSED}
-        if roll < 0.05 and (today - found_day).days < 30:
+        if roll < 0.15:
             values = {"status": Hazard.Status.FOUND}
-        elif roll < 0.17:
+        elif roll < 0.45:
             deadline = found_day + datetime.timedelta(days=rng.choice((7, 15, 30)))
             values = {"status": Hazard.Status.NOTIFIED, "deadline": deadline}
             if deadline < today:
-                values.update(overdue_at=found_at + datetime.timedelta(days=31), escalation=Hazard.Escalation.STREET)
-        elif roll < 0.22:
+                values.update(
+                    overdue_at=found_at + datetime.timedelta(days=31),
+                    escalation=Hazard.Escalation.STREET if (today - deadline).days >= 7 else Hazard.Escalation.COMMUNITY,
+                )
+        elif roll < 0.55:
             values = {"status": Hazard.Status.RECTIFIED, "rectified_at": found_at + datetime.timedelta(days=5)}
-        elif roll < 0.23 and major:
+        elif roll < 0.6 and major:
             values = {"status": Hazard.Status.REVIEWED, "rectified_at": found_at + datetime.timedelta(days=20)}
         if values["status"] == Hazard.Status.CLOSED:
             values.update(rectified_at=found_at + datetime.timedelta(days=4), closed_at=found_at + datetime.timedelta(days=6))
