@@ -20,12 +20,22 @@ def _grids(request):
     return grid_list(user=request.user) if request else Grid.objects.none()
 
 
+class AnyYesNo(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "any", not django-filter's "unknown"."""
+
+    def __init__(self, yes, no, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("Any")), ("true", yes), ("false", no))
+
+
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Site or what was found"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Hazard.Status.choices, empty_label=_("Any status"))
-    open = django_filters.BooleanFilter(label=_("Open only"), method="filter_open")
+    open = django_filters.BooleanFilter(label=_("Open or closed"), method="filter_open", widget=AnyYesNo(_("Open"), _("Closed")))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Hazard.Level.choices, empty_label=_("Any level"))
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue"), method="filter_overdue", widget=AnyYesNo(_("Overdue"), _("Not overdue"))
+    )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"), field_name="site__grid__community", queryset=_communities, empty_label=_("All communities")
     )

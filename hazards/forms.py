@@ -58,6 +58,15 @@ class HazardReviewForm(ApplicationErrorFormMixin, forms.Form):
         label=_("New deadline (when it failed)"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
 
+    def __init__(self, *args, may_fail: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_fail:
+            # A failed review comes with a new notice, which only the street office issues.
+            # Only the choice they may take is offered; a "failed" sent anyway is refused by the service (403).
+            self.fields["passed"].widget.choices = [("yes", _("Passed"))]
+            self.fields["passed"].help_text = _("If it is not fixed, tell the street office: it issues a new notice.")
+            del self.fields["new_deadline"]
+
 
 class HazardCloseOnSpotForm(ApplicationErrorFormMixin, forms.Form):
     note = forms.CharField(label=_("What was done on the spot"), widget=forms.Textarea(attrs={"rows": 2}))

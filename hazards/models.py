@@ -125,9 +125,9 @@ class Hazard(models.Model):
 
     @property
     def citation(self) -> str:
-        """The rule the hazard breaks, as a notice cites it: "GB 50140-2005 第6.1.1条" or the document alone."""
+        """The rule the hazard breaks, as a notice cites it: "GB 50140-2005 §6.1.1" or the document alone."""
         if self.clause_id:
-            return f"{self.clause.basis.code} {self.clause.number}"
+            return str(self.clause)
         return self.basis.code if self.basis_id else ""
 
 

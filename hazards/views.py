@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,9 +78,15 @@ def _hazard_context(request, pk, *, bound: dict | None = None) -> dict:
         initial = {}
         if step == "plan" and page.plan is not None:
             initial = {field: getattr(page.plan, field) for field in services.loop.PLAN_FIELDS}
-        forms[step] = STEP_FORMS[step](initial=initial, prefix=step)
+        forms[step] = STEP_FORMS[step](initial=initial, prefix=step, **_step_form_kwargs(request.user, step))
     forms.update(bound or {})
     return {"page": page, "hazard": page.hazard, "forms": forms, "today": timezone.localdate()}
+
+
+def _step_form_kwargs(user, step: str) -> dict:
+    if step == "review":
+        return {"may_fail": policies.role_may(user=user, step="notify")}
+    return {}
 
 
 @login_required
@@ -110,6 +116,9 @@ class HazardStepView(ServiceFormView):
     def get_prefix(self):
         return self.step
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), **_step_form_kwargs(self.request.user, self.step)}
+
     def form_invalid(self, form):
         context = _hazard_context(self.request, self.hazard.pk, bound={self.step: form})
         return render(self.request, self.template_name, context, status=400)
@@ -131,7 +140,7 @@ class HazardStepView(ServiceFormView):
                 passed=data["passed"],
                 comment=data["comment"],
                 uploads=data["photos"],
-                new_deadline=data["new_deadline"],
+                new_deadline=data.get("new_deadline"),
             )
             messages.success(self.request, _("Review recorded."))
         elif self.step == "close_on_spot":
@@ -193,7 +202,9 @@ def hazard_photo(request, pk: int, photo: str):
 def notice_pdf(request, pk: int):
     """The printable rectification notice, with Chinese fonts, as the office signs and hands it over."""
     notice = notice_get_for_user(user=request.user, pk=pk)
-    pdf = render_pdf(template_name="hazards/notice_pdf.html", context={"notice": notice})
+    # An official notice is always in the office's language, whatever the reader's page speaks.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_pdf(template_name="hazards/notice_pdf.html", context={"notice": notice})
     return pdf_response(pdf=pdf, filename=f"{notice.number}.pdf")
 
 

@@ -234,7 +234,7 @@ def test_a_hazard_is_recorded_with_the_users_own_photos(api, grid_worker, site, 
     body = response.json()
     hazard = Hazard.objects.get(pk=body["id"])
     assert sorted(body["photos"]) == sorted(photo_ids) == sorted(str(p.pk) for p in hazard.photos.all())
-    assert body["citation"] == "GB 50140-2005 6.1.1" and body["clause"]["basis"] == "GB 50140-2005"
+    assert body["citation"] == "GB 50140-2005 §6.1.1" and body["clause"]["basis"] == "GB 50140-2005"
     assert body["timeline"][0]["photos"] == photo_ids
     assert body["source"] == "staff_report" and body["steps"] == ["close_on_spot"]
 

@@ -38,7 +38,7 @@ def test_the_hazard_page_tells_the_whole_story(client_for, staff, grid_worker, r
         ("review_failed", "任参"),
         ("notified", "任参"),
     ]
-    assert "仍只有1具" in html and "GB 50140-2005 6.1.1" in html
+    assert "仍只有1具" in html and "GB 50140-2005 §6.1.1" in html
     # The photo taken when it was found and the rectification's evidence, each through the hazard.
     photos = re.findall(rf'src="/hazards/{rectified.pk}/photos/([0-9a-f-]+)/\?thumb=1"', html)
     assert len(set(photos)) == 2

@@ -15,14 +15,14 @@ def kinds(hazard) -> list[str]:
 def test_found_notified_rectified_reviewed_closed(found, staff, grid_worker, two_per_unit):
     assert found.status == Hazard.Status.FOUND and found.found_by == grid_worker
     assert found.clause == two_per_unit and found.basis == two_per_unit.basis
-    assert found.citation == "GB 50140-2005 6.1.1"
+    assert found.citation == "GB 50140-2005 §6.1.1"
     assert found.photos.count() == 1
 
     notice = services.hazard_notify(hazard=found, acting_user=staff, deadline=in_days(10), requirements="增配灭火器")
     found.refresh_from_db()
     assert found.status == Hazard.Status.NOTIFIED and found.deadline == in_days(10)
     assert notice.number.startswith("望江路街道安整〔") and notice.number.endswith("第0001号")
-    assert notice.citation == "GB 50140-2005 6.1.1" and notice.citation_text == two_per_unit.text
+    assert notice.citation == "GB 50140-2005 §6.1.1" and notice.citation_text == two_per_unit.text
 
     services.hazard_rectify(hazard=found, acting_user=grid_worker, note="已增配", uploads=[photo()])
     services.hazard_review(hazard=found, acting_user=grid_worker, passed=True, comment="现场核实2具")

@@ -55,3 +55,22 @@ def test_a_refused_step_shows_the_hazard_again_with_the_reason(client_for, staff
 def test_an_outsider_gets_404(request, client_for, found, persona):
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse("hazards:hazard-detail", args=[found.pk])).status_code == 404
+
+
+def test_a_grid_worker_is_offered_only_a_passed_review(client_for, grid_worker, staff, rectified):
+    html = client_for(grid_worker).get(reverse("hazards:hazard-detail", args=[rectified.pk])).content.decode()
+    assert 'name="review-passed" value="yes"' in html and 'name="review-passed" value="no"' not in html
+    assert 'name="review-new_deadline"' not in html
+    html = client_for(staff).get(reverse("hazards:hazard-detail", args=[rectified.pk])).content.decode()
+    assert 'name="review-passed" value="no"' in html and 'name="review-new_deadline"' in html
+
+
+def test_the_notice_is_printed_in_the_offices_language_whatever_the_reader_reads(client_for, staff, notified):
+    import io
+
+    from pypdf import PdfReader
+
+    notice = notified.notices.get()
+    client = client_for(staff)  # reading the pages in English
+    text = PdfReader(io.BytesIO(client.get(reverse("hazards:notice-pdf", args=[notice.pk])).content)).pages[0].extract_text()
+    assert "Notice of rectification" not in text
