@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Grid, User
 from accounts.selectors import ensure_registry_editor, grid_scope_q
+from files.storage import delete_if_older, walk
 from riskplatform.exceptions import ApplicationError, NotFoundError
 
 from .documents import sniff_document
@@ -368,30 +369,13 @@ def stored_files_sweep(*, older_than: timedelta = ORPHAN_GRACE) -> int:
     referenced.update(SiteImport.objects.values_list("file", flat=True))
     cutoff = timezone.now() - older_than
     removed = 0
-    for name in _stored_names(storage, "site-documents") + _stored_names(storage, "site-imports"):
-        if name in referenced:
-            continue
-        try:
-            if storage.get_modified_time(name) > cutoff:
-                continue
-            storage.delete(name)
-        except FileNotFoundError:
-            continue
-        removed += 1
+    for folder in ("site-documents", "site-imports"):
+        for directory, files in walk(storage, folder):
+            names = (f"{directory}/{name}" for name in files)
+            removed += sum(delete_if_older(storage, name, cutoff=cutoff) for name in names if name not in referenced)
     if removed:
         logger.info("Removed %d stored files that no document or import refers to.", removed)
     return removed
-
-
-def _stored_names(storage, folder: str) -> list[str]:
-    try:
-        directories, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return []
-    names = [f"{folder}/{name}" for name in files]
-    for directory in directories:
-        names.extend(_stored_names(storage, f"{folder}/{directory}"))
-    return names
 
 
 # --- The risk colour ------------------------------------------------------------------------

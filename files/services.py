@@ -46,6 +46,7 @@ from accounts.models import User
 from riskplatform.exceptions import ApplicationError
 
 from .models import Photo
+from .storage import delete_if_older, walk
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +363,7 @@ def photo_files_sweep(*, older_than: timedelta = ORPHAN_GRACE) -> int:
     storage = Photo._meta.get_field("image").storage
     cutoff = timezone.now() - older_than
     removed = 0
-    for folder, files in _folders(storage, PHOTO_FOLDER):
+    for folder, files in walk(storage, PHOTO_FOLDER):
         for start in range(0, len(files), 500):
             chunk = files[start : start + 500]
             names = [f"{folder}/{file}" for file in chunk]
@@ -370,27 +371,7 @@ def photo_files_sweep(*, older_than: timedelta = ORPHAN_GRACE) -> int:
             referenced = set()
             for image, thumbnail in Photo.objects.filter(pk__in=ids).values_list("image", "thumbnail"):
                 referenced.update((image, thumbnail))
-            for name in names:
-                if name in referenced:
-                    continue
-                try:
-                    if storage.get_modified_time(name) > cutoff:
-                        continue
-                    storage.delete(name)
-                except FileNotFoundError:
-                    continue
-                removed += 1
+            removed += sum(delete_if_older(storage, name, cutoff=cutoff) for name in names if name not in referenced)
     if removed:
         logger.info("Removed %d stored photo files that no photo refers to.", removed)
     return removed
-
-
-def _folders(storage, folder: str):
-    """(folder, file names) for the folder and every folder below it."""
-    try:
-        directories, files = storage.listdir(folder)
-    except FileNotFoundError:
-        return
-    yield folder, files
-    for directory in directories:
-        yield from _folders(storage, f"{folder}/{directory}")

@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Community, Grid
 from accounts.selectors import community_list, grid_list
@@ -31,7 +32,9 @@ class AnyYesNo(django_filters.widgets.BooleanWidget):
 class HazardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Site or what was found"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Hazard.Status.choices, empty_label=_("Any status"))
-    open = django_filters.BooleanFilter(label=_("Open or closed"), method="filter_open", widget=AnyYesNo(_("Open"), _("Closed")))
+    open = django_filters.BooleanFilter(
+        label=_("Open or closed"), method="filter_open", widget=AnyYesNo(_("Open"), pgettext_lazy("hazard", "Closed"))
+    )
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Hazard.Level.choices, empty_label=_("Any level"))
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue", widget=AnyYesNo(_("Overdue"), _("Not overdue"))

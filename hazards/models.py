@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enterprises.models import RiskColour, Site
 
@@ -37,7 +38,7 @@ class Hazard(models.Model):
         RECTIFIED = "rectified", _("Rectified, awaiting review")
         # A major hazard whose rectification passed the review on site, awaiting the office's close-out.
         REVIEWED = "reviewed", _("Reviewed, awaiting close-out")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("hazard", "Closed")
 
     OPEN_STATUSES = (Status.FOUND, Status.NOTIFIED, Status.RECTIFIED, Status.REVIEWED)
 
@@ -146,7 +147,7 @@ class HazardLog(models.Model):
         PLAN_RECORDED = "plan_recorded", _("Remediation plan recorded")
         SUPERVISED = "supervised", _("Listed for supervision")
         CLOSED_OUT = "closed_out", _("Closed out")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("hazard", "Closed")
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="log", verbose_name=_("hazard"))
     kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)

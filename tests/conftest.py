@@ -84,6 +84,25 @@ def _empty_cache():
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and stored files (documents, imports, photos) go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def client_for(client):
+    """The test client signed in as a persona, reading the pages in English."""
+
+    def sign_in(user):
+        client.force_login(user)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def street(db):
     return StreetFactory(name="望江路街道", code="WJL")
 

@@ -11,22 +11,9 @@ from tests.files.pictures import evidence_jpeg, upload
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Photos go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def client_for(client):
-    """The test client signed in as a persona, reading the pages in English."""
-
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return sign_in
+def _photos_in_a_temporary_folder(media):
+    """Every hazard test stores photos; they go to a temporary folder."""
+    return media
 
 
 @pytest.fixture

@@ -9,18 +9,6 @@ from tests.factories import SiteFactory, category
 
 
 @pytest.fixture
-def client_for(client):
-    """The test client signed in as a persona, reading the pages in English."""
-
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def extinguisher_standard(db) -> LegalBasis:
     return LegalBasis.objects.get(code="GB 50140-2005")
 
