@@ -11,6 +11,7 @@ from io import BytesIO
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.utils import translation
 from PIL import Image, ImageCms, ImageFile
 
 import files.pdf  # noqa: F401  (WeasyPrint loaded, as in a process that also makes PDFs)
@@ -19,6 +20,14 @@ from files.services import photo_store
 from riskplatform.exceptions import ApplicationError
 from tests.factories import UserFactory
 from tests.files.pictures import GPS_MARK, encoded, evidence_jpeg, halves, noise, png_claiming, upload
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services called directly speak the active language; these tests read their English."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.usefixtures("media")
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification, User
 from enterprises import demo as registry_demo
@@ -21,6 +21,13 @@ from hazards import demo
 from hazards.models import GradeChange, Hazard, HazardLog, NoticeCounter, RectificationNotice
 from hazards.services.risk import grade_for, raised
 from regulations.selectors import checklist_versions_for_site
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services called directly speak the active language; these tests read their English."""
+    with translation.override("en"):
+        yield
 
 
 def street_hazards():
@@ -58,7 +65,8 @@ def history(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
         with transaction.atomic():
             out = StringIO()
-            call_command("seed_demo", stdout=out)
+            with translation.override("en"):
+                call_command("seed_demo", stdout=out)
             yield out.getvalue()
             transaction.set_rollback(True)
 

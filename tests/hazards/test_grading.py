@@ -28,6 +28,14 @@ from tests.enterprises.test_concurrency import Worker, waiting_for_locks
 from tests.factories import SiteFactory, category
 from tests.hazards.conftest import in_days, photo
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services called directly speak the active language; these tests read their English."""
+    with translation.override("en"):
+        yield
+
+
 # The small shop's library factors (regulations.library): 3 x 6 x 7 = 126 is the highest, yellow.
 SHOP_TOP = ("电气线路老化、私拉乱接", "126")
 

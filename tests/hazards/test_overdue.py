@@ -8,7 +8,7 @@ import time
 import pytest
 import time_machine
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification, User
 from hazards import services
@@ -18,6 +18,14 @@ from hazards.selectors import hazard_list
 from hazards.services.risk import raised
 from tests.factories import UserFactory
 from tests.hazards.conftest import in_days, photo
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services called directly speak the active language; these tests read their English."""
+    with translation.override("en"):
+        yield
+
 
 ZONE = datetime.timezone(datetime.timedelta(hours=8))  # Asia/Shanghai, the platform's time zone
 

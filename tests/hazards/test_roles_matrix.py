@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from hazards import services
 from hazards.models import Hazard, HazardLog, RemediationPlan
 from riskplatform.exceptions import ConflictError, NotFoundError, PermissionDeniedError
 from tests.hazards.conftest import PLAN_DATA, in_days, photo, plan_data
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services called directly speak the active language; these tests read their English."""
+    with translation.override("en"):
+        yield
+
 
 FIELD = frozenset({"grid_worker", "colleague", "staff", "admin_user"})
 OFFICE = frozenset({"staff", "admin_user"})
