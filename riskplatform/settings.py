@@ -239,6 +239,8 @@ STATICFILES_DIRS = [
     # Front-end packages come from npm (pinned in package-lock.json).
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+    # IndexedDB for the inspection pages' drafts and outbox (build/umd.js, 4 KB).
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
