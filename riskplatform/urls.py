@@ -10,6 +10,7 @@ from accounts.views import home, notification_open, notifications, notifications
 from enterprises.api import router as enterprises_router
 from files.api import router as files_router
 from hazards.api import router as hazards_router
+from inspections.api import router as inspections_router
 from regulations.api import router as regulations_router
 
 api_patterns = [
@@ -17,6 +18,7 @@ api_patterns = [
     path("", include(enterprises_router.urls)),
     path("", include(files_router.urls)),
     path("", include(hazards_router.urls)),
+    path("", include(inspections_router.urls)),
     path("regulations/", include(regulations_router.urls)),
 ]
 
