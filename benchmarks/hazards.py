@@ -15,21 +15,14 @@ as ``name: value`` lines.
 """
 
 import datetime
-import os
 import random
-import secrets
-import statistics
 import sys
-import tempfile
 import time
 import warnings
 from io import StringIO
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from registry import RUNS, WARM_UPS, BenchmarkFailure, Measurer, measure, recreate_database, report
+from common import RUNS, WARM_UPS, BenchmarkFailure, Measurer, main_in_own_database, measure, median_ms, report
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_SITES = 100_000
 TARGET_HAZARDS = 200_000
 # Sites that have gathered many hazards over the years, for reassess_site.
@@ -37,29 +30,6 @@ BUSY_SITES = 20
 HAZARDS_PER_BUSY_SITE = 400
 BATCH = 5_000
 SEED = 20261125
-
-
-def database_urls(url: str) -> tuple[str, str, str]:
-    """(benchmark database URL, its name, maintenance database URL) on the server of ``url``."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit("DATABASE_URL must name a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/riskplatform")
-    name = parts.path.lstrip("/") or "riskplatform"
-    bench_name = f"{name}_bench_hazards"
-    bench_url = urlunsplit(parts._replace(path=f"/{bench_name}"))
-    maintenance_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    return bench_url, bench_name, maintenance_url
-
-
-def median_ms(function, *, warm_ups: int = WARM_UPS, runs: int = RUNS) -> float:
-    for _warm_up in range(warm_ups):
-        function()
-    timings = []
-    for _run in range(runs):
-        started = time.perf_counter()
-        function()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
 
 
 def grade_all() -> int:
@@ -271,37 +241,5 @@ def run(failures: list[str]) -> None:
         measure(failures, "hazard_detail_ms", measurer.median_ms, reverse("hazards:hazard-detail", args=[notice.hazard_id]))
 
 
-def main() -> int:
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url or not os.environ.get("REDIS_URL"):
-        print("Set DATABASE_URL (PostgreSQL) and REDIS_URL; see benchmarks/README.md.", file=sys.stderr)
-        return 2
-    bench_url, bench_name, maintenance_url = database_urls(database_url)
-    recreate_database(maintenance_url, bench_name, create=True)
-    # Django reads the database from the environment when it starts, so point it at the copy first.
-    os.environ["DATABASE_URL"] = bench_url
-    # Production settings refuse to start without a key; this throwaway database needs no lasting one.
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "riskplatform.settings")
-    # The demo's photos go to a folder of their own, removed at the end.
-    media = tempfile.TemporaryDirectory(prefix="bench-hazards-media-")
-    os.environ["MEDIA_ROOT"] = media.name
-    # The project's root first: its `hazards` app, not this script's name.
-    sys.path.insert(0, str(ROOT))
-    failures: list[str] = []
-    try:
-        run(failures)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        recreate_database(maintenance_url, bench_name, create=False)
-        media.cleanup()
-    if failures:
-        print("\n".join(["", "FAILED:", *failures]), file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main_in_own_database(suffix="_bench_hazards", run=run))
