@@ -142,6 +142,8 @@ class HazardLog(models.Model):
         REVIEW_PASSED = "review_passed", _("Review passed")
         REVIEW_FAILED = "review_failed", _("Review failed")
         CLOSED_ON_SPOT = "closed_on_spot", _("Fixed and closed on the spot")
+        # A re-inspection (复查) found it not fixed: the office needs to act (a new notice).
+        NOT_FIXED = "not_fixed", _("Found not fixed on re-inspection")
         OVERDUE = "overdue", _("Overdue")
         ESCALATED = "escalated", _("Escalated")
         PLAN_RECORDED = "plan_recorded", _("Remediation plan recorded")

@@ -19,6 +19,8 @@ ROLES = {
     "rectify": FIELD_AND_OFFICE,
     "review": FIELD_AND_OFFICE,
     "close_on_spot": FIELD_AND_OFFICE,
+    # Finding a hazard not fixed on re-inspection (an inspection's answer), whatever its level.
+    "reinspect": FIELD_AND_OFFICE,
     "plan": OFFICE,
     "supervise": OFFICE,
     "close_out": OFFICE,
@@ -29,6 +31,7 @@ FROM = {
     "rectify": {Hazard.Status.NOTIFIED},
     "review": {Hazard.Status.RECTIFIED},
     "close_on_spot": {Hazard.Status.FOUND},
+    "reinspect": {Hazard.Status.NOTIFIED, Hazard.Status.RECTIFIED},
     "plan": set(Hazard.OPEN_STATUSES),
     "supervise": set(Hazard.OPEN_STATUSES),
     "close_out": {Hazard.Status.REVIEWED},

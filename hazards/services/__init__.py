@@ -9,6 +9,7 @@ from .loop import (
     hazard_plan_record,
     hazard_raise,
     hazard_rectify,
+    hazard_reinspection_not_fixed,
     hazard_review,
     hazard_supervise,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "hazard_plan_record",
     "hazard_raise",
     "hazard_rectify",
+    "hazard_reinspection_not_fixed",
     "hazard_review",
     "hazard_supervise",
     "hazards_overdue_sweep",

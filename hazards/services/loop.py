@@ -12,11 +12,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import grid_scope_q
+from accounts.services import notifications_send
 from enterprises.models import Site
 from files.services import photo_store
 from riskplatform.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
@@ -117,12 +118,15 @@ def hazard_raise(
     photos: Iterable = (),
     uploads: Iterable = (),
     source_key: str = "",
+    reassess: bool = True,
 ) -> Hazard:
     """Record a hazard found at a site, citing the rule it breaks.
 
     ``acting_user`` is None only for what the system finds itself (device health, alarm
     patterns). A ``source_key`` names what found it (an inspection answer, a device and
     its fault); while a hazard of that key is open, raising it again returns that hazard.
+    ``reassess=False`` leaves the site's grade to the caller, which reassesses it once
+    after several steps (an inspection that raises many hazards).
     """
     if acting_user is None:
         if source not in SYSTEM_SOURCES:
@@ -165,7 +169,8 @@ def hazard_raise(
     if photos:
         hazard.photos.set(photos)
     _log(hazard, HazardLog.Kind.FOUND, actor=acting_user, comment=description, photos=photos)
-    reassess_site(site=site, reason=_("Hazard found: %(what)s") % {"what": description[:80]})
+    if reassess:
+        reassess_site(site=site, reason=_("Hazard found: %(what)s") % {"what": description[:80]})
     return hazard
 
 
@@ -225,8 +230,11 @@ def hazard_notify(*, hazard: Hazard, acting_user: User, deadline: datetime.date,
 
 
 @transaction.atomic
-def hazard_rectify(*, hazard: Hazard, acting_user: User, note: str, photos: Iterable = (), uploads: Iterable = ()) -> Hazard:
-    """Record the site's rectification, with photos as evidence; it then awaits review on site."""
+def hazard_rectify(
+    *, hazard: Hazard, acting_user: User, note: str, photos: Iterable = (), uploads: Iterable = (), reassess: bool = True
+) -> Hazard:
+    """Record the site's rectification, with photos as evidence; it then awaits review on site.
+    (``reassess`` as for hazard_raise.)"""
     hazard = _locked(hazard=hazard, acting_user=acting_user)
     _ensure(acting_user=acting_user, step="rectify", hazard=hazard)
     note = _required_text(note, field="note", message=_("Say what was done."))
@@ -235,7 +243,8 @@ def hazard_rectify(*, hazard: Hazard, acting_user: User, note: str, photos: Iter
     hazard.rectified_at = timezone.now()
     hazard.save(update_fields=["status", "rectified_at"])
     _log(hazard, HazardLog.Kind.RECTIFIED, actor=acting_user, comment=note, photos=photos)
-    reassess_site(site=hazard.site, reason=_("Hazard rectified"))
+    if reassess:
+        reassess_site(site=hazard.site, reason=_("Hazard rectified"))
     return hazard
 
 
@@ -256,11 +265,13 @@ def hazard_review(
     uploads: Iterable = (),
     new_deadline: datetime.date | None = None,
     requirements: str = "",
+    reassess: bool = True,
 ) -> Hazard:
     """The review on site (复查) of a rectified hazard.
 
     Passed: a general hazard is closed; a major one awaits the office's close-out.
     Failed: a new notice with a new deadline, and the hazard is notified again.
+    (``reassess`` as for hazard_raise.)
     """
     hazard = _locked(hazard=hazard, acting_user=acting_user)
     _ensure(acting_user=acting_user, step="review", hazard=hazard)
@@ -273,7 +284,8 @@ def hazard_review(
         else:
             _close(hazard)
             _log(hazard, HazardLog.Kind.CLOSED, actor=acting_user)
-        reassess_site(site=hazard.site, reason=_("Rectification passed the review"))
+        if reassess:
+            reassess_site(site=hazard.site, reason=_("Rectification passed the review"))
         return hazard
     comment = _required_text(comment, field="comment", message=_("Say what is still wrong."))
     if not policies.role_may(user=acting_user, step="notify"):
@@ -287,7 +299,8 @@ def hazard_review(
     hazard.escalation = Hazard.Escalation.NONE
     hazard.save(update_fields=["status", "deadline", "overdue_at", "escalation"])
     _log(hazard, HazardLog.Kind.NOTIFIED, actor=acting_user, comment=notice.number, deadline=deadline)
-    reassess_site(site=hazard.site, reason=_("Rectification failed the review"))
+    if reassess:
+        reassess_site(site=hazard.site, reason=_("Rectification failed the review"))
     return hazard
 
 
@@ -304,6 +317,49 @@ def hazard_close_on_spot(
     _close(hazard)
     _log(hazard, HazardLog.Kind.CLOSED_ON_SPOT, actor=acting_user, comment=note, photos=photos)
     reassess_site(site=hazard.site, reason=_("Hazard fixed on the spot"))
+    return hazard
+
+
+@transaction.atomic
+def hazard_reinspection_not_fixed(*, hazard: Hazard, acting_user: User, note: str = "", photos: Iterable = ()) -> Hazard:
+    """A re-inspection (复查) found a notified or rectified hazard not fixed: record it, with the
+    evidence, and tell the street office, whose step the next one is (a failed review with a new
+    notice for a rectified hazard; for a notified one, the deadline or its escalation). The
+    hazard's status stays as it was, so the site's grade does not change.
+    """
+    hazard = _locked(hazard=hazard, acting_user=acting_user)
+    _ensure(acting_user=acting_user, step="reinspect", hazard=hazard)
+    note = _text(note)
+    photos = _photos(photos, acting_user=acting_user, required=False)
+    _log(hazard, HazardLog.Kind.NOT_FIXED, actor=acting_user, comment=note, photos=photos)
+    site = hazard.site
+    office = User.objects.filter(
+        role=User.Role.STREET_STAFF, street_id=site.grid.community.street_id, is_active=True
+    ).values_list("pk", flat=True)
+    # A notification is a record, read later: in the office's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {
+            "who": acting_user.display_name,
+            "what": hazard.description[:100],
+            "deadline": hazard.deadline.isoformat() if hazard.deadline else "—",
+        }
+        if hazard.status == Hazard.Status.RECTIFIED:
+            message = _(
+                "%(who)s found this hazard not fixed on re-inspection, although its rectification was recorded: "
+                "%(what)s. It needs a failed review and a new rectification notice."
+            )
+        else:
+            message = _(
+                "%(who)s found this hazard not yet fixed on re-inspection (deadline %(deadline)s): %(what)s. "
+                "A new rectification notice may be needed."
+            )
+        notifications_send(
+            user_ids=office,
+            kind="hazard_not_fixed",
+            title=_("Hazard not fixed at %(site)s") % {"site": site.name},
+            body=message % values,
+            link=hazard.get_absolute_url(),
+        )
     return hazard
 
 
