@@ -1,7 +1,9 @@
 """JSON API of photos: upload one ahead of the step it is evidence for.
 
 ``POST /api/photos/`` (multipart: ``photo``, and ``id``, the UUID the phone made) stores it
-through the one photo path and answers its id and the metadata the camera recorded. Sending
+through the one photo path and answers its id and the metadata the camera recorded. The phone
+may add ``taken_at``, ``latitude`` and ``longitude`` (its clock and the browser's geolocation):
+they are kept only where the picture's own EXIF has none, as with a picture resized on the phone. Sending
 the same id again answers the stored photo (201 the first time, 200 after), so a phone on a
 weak network may resend until it hears back. Photos are read only through their owners
 (a hazard, an inspection answer), which check the user's scope.
@@ -20,6 +22,9 @@ from .services import photo_store
 class PhotoUploadSerializer(serializers.Serializer):
     id = serializers.UUIDField(required=False)
     photo = serializers.FileField()
+    taken_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    latitude = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180)
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -42,7 +47,15 @@ class PhotoViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         photo_id = serializer.validated_data.get("id")
         existed = photo_id is not None and Photo.objects.filter(pk=photo_id, uploaded_by=request.user.pk).exists()
-        photo = photo_store(upload=serializer.validated_data["photo"], acting_user=request.user, photo_id=photo_id)
+        data = serializer.validated_data
+        photo = photo_store(
+            upload=data["photo"],
+            acting_user=request.user,
+            photo_id=photo_id,
+            taken_at=data["taken_at"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+        )
         return Response(PhotoSerializer(photo).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 

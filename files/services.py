@@ -10,7 +10,9 @@
 4. Its pixels, judged from the header before anything is decoded, must be at most
    PHOTO_MAX_PIXELS (and within Pillow's own decompression-bomb limit).
 5. It is decoded fully, so a truncated or damaged file is refused.
-6. Capture time and GPS position are read from its EXIF and kept as fields.
+6. Capture time and GPS position are read from its EXIF and kept as fields; where the
+   EXIF has none (a picture resized on the phone through a canvas keeps no EXIF), the
+   time and position the phone reported beside the upload are kept instead.
 7. It is turned upright (EXIF orientation), into sRGB, to RGB on white, shrunk to at
    most PHOTO_MAX_SIDE on its longest side and re-encoded as JPEG without any
    metadata; a thumbnail of PHOTO_THUMBNAIL_SIDE is made the same way.
@@ -27,7 +29,7 @@ import logging
 import math
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from datetime import timezone as fixed_offset
 from decimal import ROUND_HALF_UP, Decimal
@@ -85,14 +87,32 @@ class _Prepared:
     longitude: Decimal | None
 
 
-def photo_store(*, upload, acting_user: User, photo_id: uuid.UUID | None = None) -> Photo:
-    """Check, clean and store an uploaded photo (the steps are in the module's docstring)."""
+def photo_store(
+    *,
+    upload,
+    acting_user: User,
+    photo_id: uuid.UUID | None = None,
+    taken_at: datetime | None = None,
+    latitude=None,
+    longitude=None,
+) -> Photo:
+    """Check, clean and store an uploaded photo (the steps are in the module's docstring).
+
+    ``taken_at``, ``latitude`` and ``longitude`` are what the phone reported (its clock,
+    the browser's geolocation), used only where the picture's own EXIF says nothing.
+    """
     if photo_id is not None:
         photo_id = _as_uuid(photo_id)
         stored = _resent(photo_id=photo_id, acting_user=acting_user)
         if stored is not None:
             return stored
+    reported_at = _reported_time(taken_at)
+    reported_latitude, reported_longitude = _reported_position(latitude, longitude)
     prepared = _prepare(upload)
+    if prepared.taken_at is None:
+        prepared = replace(prepared, taken_at=reported_at)
+    if prepared.latitude is None:
+        prepared = replace(prepared, latitude=reported_latitude, longitude=reported_longitude)
     photo = Photo(
         id=photo_id or uuid.uuid4(),
         width=prepared.width,
@@ -122,6 +142,37 @@ def photo_store(*, upload, acting_user: User, photo_id: uuid.UUID | None = None)
         _discard(photo)
         raise
     return photo
+
+
+def _reported_time(value) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        message = _("Give the time the photo was taken as a date and time.")
+        raise ApplicationError(message, field_errors={"taken_at": [message]})
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _reported_position(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    """The position the phone reported, in decimal degrees to 6 places: both or neither, in range."""
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        message = _("Give both the latitude and the longitude, or neither.")
+        raise ApplicationError(message, field_errors={"latitude" if latitude is None else "longitude": [message]})
+    values = []
+    for field, value, bound in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        try:
+            number = Decimal(str(value)) if not isinstance(value, bool) else None
+        except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite() or not -bound <= number <= bound:
+            message = _("Give the %(field)s in degrees, from -%(bound)d to %(bound)d.") % {"field": field, "bound": bound}
+            raise ApplicationError(message, field_errors={field: [message]})
+        values.append(number.quantize(SIX_PLACES, rounding=ROUND_HALF_UP))
+    return values[0], values[1]
 
 
 def _as_uuid(value) -> uuid.UUID:
