@@ -213,6 +213,20 @@ class InspectionItem(models.Model):
         return f"{self.inspection_id} #{self.position}"
 
     @property
+    def answer_display(self) -> str:
+        """The answer as people read it: Yes/No, 2 具, 1.5 m, the chosen value; empty when not applicable."""
+        from regulations.rules import format_number, with_unit
+
+        if self.not_applicable:
+            return ""
+        if self.answer_bool is not None:
+            return str(_("Yes") if self.answer_bool else _("No"))
+        if self.answer_number is not None:
+            unit = self.version.unit if self.version_id else ""
+            return with_unit(self.answer_number, unit) if unit else format_number(self.answer_number)
+        return self.answer_choice
+
+    @property
     def answer(self):
         """The answer as given: a bool, a Decimal or the chosen value; None when not applicable."""
         if self.answer_bool is not None:

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from regulations.rules import describe_rule, format_number
 from regulations.selectors import checklist_versions_for_site
 from riskplatform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
-from .models import Campaign, Inspection
+from .models import Campaign, Inspection, InspectionItem
 
 # Grid workers inspect the sites of their grids; street staff and admins may inspect any site they see.
 INSPECTOR_ROLES = frozenset({User.Role.GRID_WORKER, User.Role.STREET_STAFF, User.Role.ADMIN})
@@ -55,11 +55,13 @@ def ensure_campaign_manager(*, user: User) -> None:
         raise PermissionDeniedError(_("Only street office staff may define special campaigns."))
 
 
-def site_in_scope(*, site: Site, user: User) -> Site:
-    """The site with its category, or NotFoundError outside the user's scope."""
+def site_in_scope(*, pk, user: User) -> Site:
+    """The site with its category and grid, or NotFoundError outside the user's scope."""
     try:
-        return Site.objects.select_related("category").filter(grid_scope_q(user=user, prefix="grid__")).get(pk=site.pk)
-    except Site.DoesNotExist:
+        return (
+            Site.objects.select_related("category", "grid__community").filter(grid_scope_q(user=user, prefix="grid__")).get(pk=pk)
+        )
+    except (Site.DoesNotExist, ValueError, TypeError):
         raise NotFoundError(_("No such site.")) from None
 
 
@@ -217,7 +219,7 @@ def checklist_for_site(
     Three queries at most, whatever the size of the library.
     """
     ensure_inspector(user=user)
-    site = site_in_scope(site=site, user=user)
+    site = site_in_scope(pk=site.pk, user=user)
     checklist = Checklist(site=site, kind=kind, campaign=None, generated_at=timezone.now())
     if kind == Inspection.Kind.REINSPECTION:
         checklist.hazards = list(awaiting_reinspection(site=site))
@@ -253,3 +255,28 @@ def inspection_get_for_user(*, user: User, pk) -> Inspection:
         return inspection_list(user=user).get(pk=pk)
     except (Inspection.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404(_("No such inspection.")) from None
+
+
+def inspection_record(*, user: User, pk) -> Inspection:
+    """An inspection with everything its record shows: each answer's version (item, basis, clause), the
+    hazard it raised or re-inspected, its photos, and the signature; ``item_list`` in answer order."""
+    inspection = inspection_get_for_user(user=user, pk=pk)
+    inspection.item_list = list(
+        inspection.items.select_related("version__item", "version__basis", "version__clause__basis", "hazard__clause__basis")
+        .select_related("hazard__basis")
+        .prefetch_related("photos")
+        .order_by("position")
+    )
+    return inspection
+
+
+def inspection_photo_get_for_user(*, user: User, inspection_pk, photo_pk):
+    """A photo of an inspection (an answer's, or the signature) in the user's scope, or 404."""
+    from files.models import Photo
+
+    inspection = inspection_get_for_user(user=user, pk=inspection_pk)
+    of_answers = InspectionItem.photos.through.objects.filter(inspectionitem__inspection=inspection, photo_id=OuterRef("pk"))
+    try:
+        return Photo.objects.filter(Exists(of_answers) | Q(pk=inspection.signature_id or None)).get(pk=photo_pk)
+    except (Photo.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404(_("No such photo.")) from None

@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "HazardStatusEnum": "hazards.models.Hazard.Status",
         "HazardLevelEnum": "hazards.models.Hazard.Level",
         "HazardSourceEnum": "hazards.models.Hazard.Source",
+        "InspectionKindEnum": "inspections.models.Inspection.Kind",
     },
 }
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("sites/", include("enterprises.urls")),
     path("regulations/", include("regulations.urls")),
     path("hazards/", include("hazards.urls")),
+    path("inspections/", include("inspections.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
