@@ -11,6 +11,7 @@ from enterprises.api import router as enterprises_router
 from files.api import router as files_router
 from hazards.api import router as hazards_router
 from inspections.api import router as inspections_router
+from inspections.phone_views import service_worker
 from regulations.api import router as regulations_router
 
 api_patterns = [
@@ -37,6 +38,9 @@ urlpatterns = [
     path("regulations/", include("regulations.urls")),
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
+    # The grid worker's phone pages, and their service worker at the root so that it may serve them.
+    path("inspections/", include("inspections.phone_urls")),
+    path("sw.js", service_worker, name="service-worker"),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
