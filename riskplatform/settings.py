@@ -185,6 +185,14 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "hazards.tasks.sites_grade_new_task": {"queue": "default"},
     "hazards.tasks.risk_events_expire_task": {"queue": "default"},
     "files.tasks.photo_files_sweep_task": {"queue": "default"},
+    # The alarm pipeline: a fire alarm and everything that reaches a station with it never waits behind telemetry.
+    "alarms.tasks.fire_alarm_process_task": {"queue": "critical"},
+    "alarms.tasks.notice_deliver_task": {"queue": "critical"},
+    "alarms.tasks.notifier_send_task": {"queue": "critical"},
+    "alarms.tasks.alarms_sweep_task": {"queue": "critical"},
+    "alarms.tasks.spool_replay_task": {"queue": "critical"},
+    "alarms.tasks.telemetry_process_task": {"queue": "telemetry"},
+    "alarms.tasks.devices_offline_check_task": {"queue": "telemetry"},
 }
 # Every periodic task is declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -194,6 +202,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sites-grade-new": {"task": "hazards.tasks.sites_grade_new_task", "schedule": 60.0},
     "risk-events-expire": {"task": "hazards.tasks.risk_events_expire_task", "schedule": 600.0},
     "photo-files-sweep": {"task": "files.tasks.photo_files_sweep_task", "schedule": 3600.0},
+    # Every few seconds: events stored but not processed, expired claims, due timers, the spool.
+    "alarms-sweep": {
+        "task": "alarms.tasks.alarms_sweep_task",
+        "schedule": float(os.environ.get("ALARM_SWEEP_SECONDS", "5")),
+        # A sweep that waited longer than its interval is superseded by the next one.
+        "options": {"expires": float(os.environ.get("ALARM_SWEEP_SECONDS", "5"))},
+    },
+    "devices-offline-check": {"task": "alarms.tasks.devices_offline_check_task", "schedule": 60.0},
 }
 
 # --- Auth ------------------------------------------------------------------------
@@ -375,3 +391,37 @@ IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 # The public address of the platform: QR tags printed from any workstation point here.
 # `manage.py check --deploy` warns when it is left at the demo's address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Alarms (ARCHITECTURE.md, "The alarm pipeline"; README.md explains each) --------------
+# Fire alarms of one device or one site this close together join one open incident.
+ALARM_GROUP_WINDOW_SECONDS = int(os.environ.get("ALARM_GROUP_WINDOW_SECONDS", "300"))
+# An unacknowledged notice goes to the backup station and the street's duty officer after this.
+ALARM_ESCALATE_SECONDS = int(os.environ.get("ALARM_ESCALATE_SECONDS", "60"))
+# Calls and messages repeat this often until someone acknowledges.
+ALARM_REPEAT_SECONDS = int(os.environ.get("ALARM_REPEAT_SECONDS", "30"))
+# How long a worker holds an event it processes; a killed worker's event is taken again after it.
+# With the sweep's interval it bounds the delay a killed worker causes (at most 30 s in all).
+ALARM_CLAIM_SECONDS = int(os.environ.get("ALARM_CLAIM_SECONDS", "15"))
+ALARM_SWEEP_SECONDS = float(os.environ.get("ALARM_SWEEP_SECONDS", "5"))
+# An event stored this long ago and never claimed lost its enqueue (the broker was away): the sweep sends it again.
+ALARM_SWEEP_GRACE_SECONDS = float(os.environ.get("ALARM_SWEEP_GRACE_SECONDS", "3"))
+# Notifier backends: the wait for a gateway, the pauses between tries, the tries per round, and
+# after how many failures in a row a notifier shows as failing.
+ALARM_NOTIFIER_TIMEOUT_SECONDS = float(os.environ.get("ALARM_NOTIFIER_TIMEOUT_SECONDS", "5"))
+ALARM_NOTIFIER_BACKOFF_SECONDS = [int(v) for v in env_list("ALARM_NOTIFIER_BACKOFF_SECONDS", "5,15,45,120")]
+ALARM_NOTIFIER_MAX_ATTEMPTS = int(os.environ.get("ALARM_NOTIFIER_MAX_ATTEMPTS", "5"))
+ALARM_NOTIFIER_FAILING_AFTER = int(os.environ.get("ALARM_NOTIFIER_FAILING_AFTER", "3"))
+# After a rotation the previous secret still verifies for this long, for pushes in flight.
+ALARM_SECRET_GRACE_SECONDS = int(os.environ.get("ALARM_SECRET_GRACE_SECONDS", str(24 * 3600)))
+# The generic webhook refuses a signature whose timestamp is further from now than this.
+ALARM_WEBHOOK_REPLAY_SECONDS = int(os.environ.get("ALARM_WEBHOOK_REPLAY_SECONDS", "300"))
+# Pushes per second one integration may make to one web process (0: no limit); a push carrying
+# a fire alarm is stored whatever the rate.
+ALARM_INGEST_RATE_PER_SECOND = float(os.environ.get("ALARM_INGEST_RATE_PER_SECOND", "1000"))
+# Where ingest keeps verified deliveries while PostgreSQL is unreachable (alarms.spool).
+ALARM_SPOOL_DIR = Path(os.environ.get("ALARM_SPOOL_DIR", VAR_DIR / "spool"))
+ALARM_SPOOL_MAX_BYTES = int(os.environ.get("ALARM_SPOOL_MAX_BYTES", str(1024 * MB)))
+# GB 50440: more than this many false alarms from one site in a day calls for a remediation plan.
+ALARM_FALSE_ALARMS_PER_DAY = int(os.environ.get("ALARM_FALSE_ALARMS_PER_DAY", "5"))
+# How long ingest trusts its in-memory copy of the integrations (it keeps verifying with it while the database is away).
+ALARM_INTEGRATION_CACHE_SECONDS = float(os.environ.get("ALARM_INTEGRATION_CACHE_SECONDS", "30"))
