@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import router as accounts_router
 from accounts.views import home, notification_open, notifications, notifications_read
+from alarms.ingest_views import ingest as alarm_ingest
 from enterprises.api import router as enterprises_router
 from files.api import router as files_router
 from hazards.api import router as hazards_router
@@ -42,6 +43,8 @@ urlpatterns = [
     path("inspections/", include("inspections.phone_urls")),
     path("sw.js", service_worker, name="service-worker"),
     path("admin/", admin.site.urls),
+    # Carrier platforms push device events here (alarms.ingest): a plain view, before the API's routers.
+    path("api/ingest/<str:platform>/<str:key>", alarm_ingest, name="alarm-ingest"),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
