@@ -5,6 +5,8 @@
 - ``POST /api/inspections/`` (JSON): an inspection sent whole, with the ids the phone made;
   201 with the stored inspection, or 200 with it when it was stored before (a resend).
   Photos (answers' and the signature) are uploaded first with ``POST /api/photos/``.
+- ``GET /api/inspections/tasks/``: my tasks (inspections.schedules.inspection_task_list), for the
+  phone to keep for use without network.
 - ``GET /api/inspections/`` (filters ``site``, ``inspector``, ``since``, ``until``, ``kind``,
   ``community``, ``grid``, ``failed``, ``campaign``) and ``GET /api/inspections/<uuid>/``.
 
@@ -13,6 +15,7 @@ Reads go through inspections.selectors (scope: 404 outside it; a role that never
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -27,6 +30,7 @@ from riskplatform.exceptions import ApplicationError
 from . import services
 from .filters import InspectionFilter
 from .models import Inspection, InspectionItem
+from .schedules import inspection_task_list
 from .selectors import campaign_list, checklist_for_site, ensure_inspector, inspection_list, inspection_record
 
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -258,6 +262,50 @@ class InspectionDetailSerializer(InspectionSerializer):
         return InspectionItemSerializer(inspection.item_list, many=True).data
 
 
+# --- My tasks ------------------------------------------------------------------------------------------------
+
+
+class TaskSiteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    address = serializers.CharField()
+    category = serializers.CharField()
+    risk_colour = serializers.CharField()
+    grid = serializers.CharField()
+    community = serializers.CharField()
+
+
+class TaskHazardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    level = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+
+
+class TaskCampaignSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TaskSerializer(serializers.Serializer):
+    site = TaskSiteSerializer()
+    kind = serializers.ChoiceField(choices=Inspection.Kind.choices, help_text=gettext_lazy("The inspection to start."))
+    campaign = TaskCampaignSerializer(allow_null=True)
+    due_on = serializers.DateField()
+    overdue_days = serializers.IntegerField()
+    last_inspected_on = serializers.DateField(allow_null=True)
+    interval_days = serializers.IntegerField(allow_null=True)
+    hazards = TaskHazardSerializer(many=True, help_text=gettext_lazy("For a re-inspection: the hazards awaiting it."))
+    checklist_url = serializers.CharField(help_text=gettext_lazy("GET it for the checklist this task starts."))
+
+
+class TaskListSerializer(serializers.Serializer):
+    today = serializers.DateField()
+    generated_at = serializers.DateTimeField()
+    tasks = TaskSerializer(many=True)
+
+
 # --- The viewset ----------------------------------------------------------------------------------------
 
 
@@ -285,6 +333,17 @@ class InspectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses={200: InspectionDetailSerializer})
     def retrieve(self, request, pk=None):
         return self._detail(pk)
+
+    @extend_schema(responses={200: TaskListSerializer})
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def tasks(self, request):
+        """My tasks: sites due or overdue, hazards awaiting re-inspection, running campaigns; most urgent first."""
+        ensure_inspector(user=request.user)
+        today = timezone.localdate()
+        tasks = inspection_task_list(user=request.user, today=today)
+        return Response(
+            {"today": today.isoformat(), "generated_at": timezone.now().isoformat(), "tasks": [task.as_dict() for task in tasks]}
+        )
 
     @extend_schema(request=SubmitInput, responses={201: InspectionDetailSerializer, 200: InspectionDetailSerializer})
     def create(self, request):
