@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Community, FireStation, Grid, Street
 from enterprises.models import Site
@@ -275,12 +276,13 @@ class Incident(models.Model):
         FIRE = "fire", _("Fire alarm")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DISPATCHED = "dispatched", _("Dispatched")
-        ON_SCENE = "on_scene", _("On scene")
-        RESOLVED = "resolved", _("Resolved")
+        # In their own context: a bare "New" already means an unread notification in the catalogue.
+        NEW = "new", pgettext_lazy("incident", "New")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("incident", "Acknowledged")
+        CONFIRMED = "confirmed", pgettext_lazy("incident", "Confirmed")
+        DISPATCHED = "dispatched", pgettext_lazy("incident", "Dispatched")
+        ON_SCENE = "on_scene", pgettext_lazy("incident", "On scene")
+        RESOLVED = "resolved", pgettext_lazy("incident", "Resolved")
 
     class Cause(models.TextChoices):
         FIRE = "fire", _("Fire")

@@ -11,7 +11,8 @@
   {"content": ...}, "at": {"atMobiles": [...]}}``; with a signing secret the URL gets
   ``timestamp`` (ms) and ``sign`` = Base64(HMAC-SHA256(secret, timestamp + "\\n" + secret)),
   URL-encoded; ``errcode`` 0 on success (DingTalk's custom robot guide).
-- ``webhook``: POST the notice as JSON, signed like the ingest webhook
+- ``webhook``: POST the console's message (alarms.services.incident_console_payload) with the
+  notice's id and the text, signed like the ingest webhook
   (``X-Riskplatform-Timestamp``, ``X-Riskplatform-Signature: sha256=<hex HMAC>``).
 
 A backend raises ``TransportError``; ``permanent=True`` when retrying cannot help (a 4xx).
@@ -107,7 +108,7 @@ def _dingtalk(notifier: Notifier, message: NoticeMessage) -> None:
 
 
 def _webhook(notifier: Notifier, message: NoticeMessage) -> None:
-    body = {"incident": message.incident_id, "notice": message.notice_id, "text": message.text, **message.payload}
+    body = {**message.payload, "notice_id": message.notice_id, "text": message.text}
     raw = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = {}
     if notifier.secret:
