@@ -1,0 +1,228 @@
+"""The pipeline against the production stack: uvicorn serving the ASGI app, Celery workers on Redis,
+the Redis channel layer, two database connections at once, a database that is away, a worker killed.
+
+Until the station console's consumer exists, the test listens on the station's channel group
+through the channel layer itself (``group_add`` and ``receive``), which is where that consumer
+will listen.
+"""
+
+import asyncio
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import psycopg
+import pytest
+from channels.layers import get_channel_layer
+from django.core.management import call_command
+from django.db import connections
+
+from alarms.models import Delivery, DispatchNotice, Event, Incident
+from alarms.services import alarms_sweep, event_process, station_group_name
+from alarms.spool import spool_append, spool_pending, spool_replay
+from tests import testrun
+from tests.alarms.conftest import data_point, onenet_body, push
+from tests.servers import ROOT
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def http_push(server, integration_secret, body: bytes, timeout: float = 10):
+    request = urllib.request.Request(
+        f"{server.url}{integration_secret.integration.ingest_path()}",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def wait_for(condition, timeout: float = 30, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(every)
+    raise AssertionError("the condition was not met in time")
+
+
+# First in this module: a worker started by another test (the session's) would take the task instead.
+def start_worker(process_env, name: str, log, **env) -> subprocess.Popen:
+    command = [sys.executable, "-m", "celery", "--app", "riskplatform", "worker", "--queues", "critical", "--pool", "solo"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "--hostname", f"{name}-{testrun.RUN_ID}@%h"]
+    return subprocess.Popen(command, cwd=ROOT, env={**process_env, **env}, stdout=log, stderr=subprocess.STDOUT)
+
+
+def test_a_worker_killed_mid_task_loses_nothing(process_env, tmp_path, onenet, detector, station):
+    from riskplatform.celery import app
+
+    if app.control.ping(timeout=1):
+        pytest.skip("another worker of this run serves the critical queue; run this test on its own or first")
+    settings_dict = connections["default"].settings_dict
+    holder = psycopg.connect(
+        dbname=settings_dict["NAME"],
+        host=settings_dict["HOST"] or "127.0.0.1",
+        port=settings_dict["PORT"] or 5432,
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or None,
+    )
+    log = open(tmp_path / "workers.log", "ab")
+    doomed = start_worker(process_env, "doomed", log, ALARM_CLAIM_SECONDS="3")
+    second = None
+    try:
+        wait_for(lambda: app.control.ping(timeout=0.5), timeout=30)
+        # Hold the site's row: the worker claims the event, then waits for this lock, mid-task.
+        holder.execute("SELECT id FROM enterprises_site WHERE id = %s FOR UPDATE", [detector.site_id])
+        push(onenet, onenet_body(data_point("smoke_alarm", 1), onenet.secret))
+        wait_for(lambda: Event.objects.filter(attempts=1, claim_until__isnull=False).exists())
+        time.sleep(0.5)
+
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(10)
+        holder.rollback()
+        assert not Incident.objects.exists() and Event.objects.get().processed_at is None
+
+        second = start_worker(process_env, "second", log)
+        time.sleep(3)  # the killed worker's claim expires
+        started = time.monotonic()
+        alarms_sweep()
+        event = wait_for(lambda: Event.objects.filter(processed_at__isnull=False).first(), timeout=30)
+        assert time.monotonic() - started < 30
+    finally:
+        holder.close()
+        for worker in (doomed, second):
+            if worker is not None and worker.poll() is None:
+                worker.terminate()
+                worker.wait(10)
+        log.close()
+
+    assert event.attempts == 2
+    assert (Incident.objects.count(), DispatchNotice.objects.count()) == (1, 1)
+
+
+def test_fire_alarm_reaches_the_station_group_through_the_server_and_a_real_worker(
+    asgi_server, celery_worker, onenet, detector, station
+):
+    async def listen_and_push():
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(station_group_name(station_id=station.pk), channel)
+        started = time.monotonic()
+        status, _ = await asyncio.to_thread(
+            http_push, asgi_server, onenet, onenet_body(data_point("smoke_alarm", 1), onenet.secret)
+        )
+        assert status == 200
+        message = await asyncio.wait_for(layer.receive(channel), timeout=20)
+        return message, time.monotonic() - started
+
+    message, seconds = asyncio.run(listen_and_push())
+
+    assert message["type"] == "console.incident"
+    event = message["event"]
+    assert event["reason"] == "new" and event["notice"]["role"] == "primary"
+    assert event["incident"]["site"]["name"] == "望江兰庭便利店"
+    assert event["incident"]["site"]["responsible_phone"] == "13800138000"
+    assert event["incident"]["device"]["room"] == "厨房"
+    assert seconds < 20
+    notice = wait_for(lambda: DispatchNotice.objects.filter(delivered_at__isnull=False).first())
+    assert Incident.objects.get().delivered_at == notice.delivered_at
+
+
+def test_concurrent_identical_pushes_make_one_event_one_incident_one_notice(onenet, detector, station):
+    body = onenet_body(data_point("smoke_alarm", 1), onenet.secret)
+    start = threading.Barrier(2)
+    answers = []
+
+    def push_and_process():
+        try:
+            start.wait(10)
+            answers.append(push(onenet, body).status)
+            for event_id in Event.objects.values_list("pk", flat=True):
+                event_process(event_id=event_id)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=push_and_process) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert answers == [200, 200]
+    assert (Event.objects.count(), Incident.objects.count(), DispatchNotice.objects.count()) == (1, 1, 1)
+    assert Delivery.objects.count() == 2
+
+
+def closed_port() -> int:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+def test_push_is_spooled_while_the_database_is_away_and_replayed_once_fire_alarms_first(
+    start_asgi_server, settings, tmp_path, onenet, detector, station
+):
+    spool = tmp_path / "spool"
+    settings.ALARM_SPOOL_DIR = spool
+    away = start_asgi_server(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed_port()}/riskplatform",
+        ALARM_SPOOL_DIR=str(spool),
+        DATABASE_POOL_TIMEOUT="2",
+    )
+    heartbeat = onenet_body(data_point("heartbeat", 1, at=1), onenet.secret)
+    fire = onenet_body(data_point("smoke_alarm", 1, at=2), onenet.secret)
+
+    assert http_push(away, onenet, heartbeat)[0] == 200
+    assert http_push(away, onenet, fire)[0] == 200
+    assert spool_pending() and not Delivery.objects.exists()
+    spooled = (spool / "current.jsonl").read_bytes()
+    assert spooled.count(b"\n") == 2
+
+    call_command("alarm_spool_replay", stdout=io.StringIO())
+
+    assert not spool_pending()
+    deliveries = list(Delivery.objects.order_by("pk"))
+    assert len(deliveries) == 2 and all(delivery.spool_id for delivery in deliveries)
+    # Fire alarms first: the later push was stored first.
+    assert [delivery.events.get().type for delivery in deliveries] == ["fire_alarm", "heartbeat"]
+    assert deliveries[0].verified  # verified at replay, as of its arrival
+
+    # A replay killed before it removed its file leaves it behind; replaying it again stores nothing twice.
+    (spool / "replaying-20000101T000000.jsonl").write_bytes(spooled)
+    call_command("alarm_spool_replay", stdout=io.StringIO())
+    assert (Delivery.objects.count(), Event.objects.count()) == (2, 2)
+
+
+def test_a_torn_last_line_is_skipped_and_the_rest_replayed(settings, tmp_path, onenet, detector):
+    settings.ALARM_SPOOL_DIR = tmp_path / "spool"
+
+    body = onenet_body(data_point("smoke_alarm", 1), onenet.secret)
+    spool_append(
+        integration_id=onenet.integration.pk,
+        key=onenet.integration.ingest_key,
+        platform="onenet",
+        received_at=detector.created_at,
+        headers={},
+        body=body,
+        verified=True,
+    )
+    with open(tmp_path / "spool" / "current.jsonl", "ab") as spool:
+        spool.write(b'{"id": "cut short')  # the process died while writing: never answered 200
+
+    assert spool_replay() == 1
+    assert (Delivery.objects.count(), Event.objects.count()) == (1, 1)
