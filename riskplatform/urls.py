@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import router as accounts_router
 from accounts.views import home, notification_open, notifications, notifications_read
+from alarms.api import router as alarms_router
 from alarms.ingest_views import ingest as alarm_ingest
 from enterprises.api import router as enterprises_router
 from files.api import router as files_router
@@ -17,6 +18,7 @@ from regulations.api import router as regulations_router
 
 api_patterns = [
     path("", include(accounts_router.urls)),
+    path("", include(alarms_router.urls)),
     path("", include(enterprises_router.urls)),
     path("", include(files_router.urls)),
     path("", include(hazards_router.urls)),
