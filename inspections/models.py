@@ -135,6 +135,11 @@ class Inspection(models.Model):
     def has_position(self) -> bool:
         return self.latitude is not None
 
+    @property
+    def sent_later(self) -> bool:
+        """Whether the phone kept it a while before the network let it through (more than ten minutes)."""
+        return (self.received_at - self.finished_at).total_seconds() > 600
+
 
 class InspectionItem(models.Model):
     """One answer of an inspection: the item version it answered (or the hazard it re-inspected),

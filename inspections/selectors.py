@@ -23,6 +23,7 @@ from regulations.selectors import checklist_versions_for_site
 from riskplatform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 from .models import Campaign, Inspection, InspectionItem
+from .schedules import SiteSchedule, site_schedule
 
 # Grid workers inspect the sites of their grids; street staff and admins may inspect any site they see.
 INSPECTOR_ROLES = frozenset({User.Role.GRID_WORKER, User.Role.STREET_STAFF, User.Role.ADMIN})
@@ -116,13 +117,13 @@ class Checklist:
                 "risk_colour": site.risk_colour,
             },
             "kind": self.kind,
-            "campaign": campaign_brief(self.campaign),
+            "campaign": _campaign_brief(self.campaign),
             "items": self.items,
             "generated_at": self.generated_at.isoformat(),
         }
 
 
-def campaign_brief(campaign: Campaign | None) -> dict | None:
+def _campaign_brief(campaign: Campaign | None) -> dict | None:
     if campaign is None:
         return None
     return {
@@ -133,7 +134,7 @@ def campaign_brief(campaign: Campaign | None) -> dict | None:
     }
 
 
-def version_entry(version: ChecklistItemVersion) -> dict:
+def _version_entry(version: ChecklistItemVersion) -> dict:
     """One checklist item as the phone shows and judges it (the same rule as regulations.selectors.judge)."""
     return {
         "version": version.pk,
@@ -155,7 +156,7 @@ def version_entry(version: ChecklistItemVersion) -> dict:
     }
 
 
-def hazard_entry(hazard: Hazard) -> dict:
+def _hazard_entry(hazard: Hazard) -> dict:
     """An open hazard as a re-inspection item: answered yes (fixed) or no (not fixed)."""
     return {
         "version": None,
@@ -223,7 +224,7 @@ def checklist_for_site(
     checklist = Checklist(site=site, kind=kind, campaign=None, generated_at=timezone.now())
     if kind == Inspection.Kind.REINSPECTION:
         checklist.hazards = list(awaiting_reinspection(site=site))
-        checklist.items = [hazard_entry(hazard) for hazard in checklist.hazards]
+        checklist.items = [_hazard_entry(hazard) for hazard in checklist.hazards]
         return checklist
     if kind == Inspection.Kind.CAMPAIGN:
         checklist.campaign = campaign_check(campaign=campaign, site=site)
@@ -234,7 +235,7 @@ def checklist_for_site(
     else:
         message = _("Choose routine, reinspection or campaign.")
         raise ApplicationError(message, field_errors={"kind": [message]})
-    checklist.items = [version_entry(version) for version in checklist.versions]
+    checklist.items = [_version_entry(version) for version in checklist.versions]
     return checklist
 
 
@@ -245,7 +246,7 @@ def inspection_list(*, user: User) -> QuerySet[Inspection]:
     """Inspections of the sites in the user's scope, newest first, with what a list row shows loaded."""
     return (
         Inspection.objects.filter(grid_scope_q(user=user, prefix="site__grid__"))
-        .select_related("site__category", "site__grid__community", "inspector", "campaign")
+        .select_related("site__category", "site__grid__community__street", "inspector", "campaign")
         .order_by("-finished_at", "-pk")
     )
 
@@ -260,7 +261,10 @@ def inspection_get_for_user(*, user: User, pk) -> Inspection:
 def inspection_record(*, user: User, pk) -> Inspection:
     """An inspection with everything its record shows: each answer's version (item, basis, clause), the
     hazard it raised or re-inspected, its photos, and the signature; ``item_list`` in answer order."""
-    inspection = inspection_get_for_user(user=user, pk=pk)
+    try:
+        inspection = inspection_list(user=user).select_related("signature").get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404(_("No such inspection.")) from None
     inspection.item_list = list(
         inspection.items.select_related("version__item", "version__basis", "version__clause__basis", "hazard__clause__basis")
         .select_related("hazard__basis")
@@ -280,3 +284,32 @@ def inspection_photo_get_for_user(*, user: User, inspection_pk, photo_pk):
         return Photo.objects.filter(Exists(of_answers) | Q(pk=inspection.signature_id or None)).get(pk=photo_pk)
     except (Photo.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404(_("No such photo.")) from None
+
+
+# --- The site file's section (composed by dashboards) ----------------------------------------------------
+
+
+@dataclass
+class SiteInspectionSection:
+    schedule: SiteSchedule
+    recent: list[Inspection]
+    total: int
+    awaiting_reinspection: int
+    campaigns: list[Campaign]
+    can_inspect: bool
+
+
+def site_inspection_section(*, site: Site, user: User, today: datetime.date | None = None) -> SiteInspectionSection:
+    """The inspections part of a site's file: when it was last checked and is next due, its latest
+    inspections, the hazards awaiting re-inspection and the campaigns running there. Five queries."""
+    today = today or timezone.localdate()
+    inspections = inspection_list(user=user).filter(site=site)
+    running = campaign_list(user=user).filter(sites=site, is_active=True, starts_on__lte=today, ends_on__gte=today)
+    return SiteInspectionSection(
+        schedule=site_schedule(site=site, today=today),
+        recent=list(inspections[:5]),
+        total=inspections.count(),
+        awaiting_reinspection=awaiting_reinspection(site=site).count(),
+        campaigns=list(running.order_by("ends_on")),
+        can_inspect=user_can_inspect(user=user),
+    )
