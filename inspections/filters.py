@@ -3,13 +3,17 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Grid, User
 from accounts.selectors import community_list, grid_list, user_list
+from hazards.filters import AnyYesNo
 
 from .models import Inspection
+
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _communities(request):
@@ -38,9 +42,11 @@ class InspectionFilter(django_filters.FilterSet):
         label=_("Community"), field_name="site__grid__community", queryset=_communities, empty_label=_("All communities")
     )
     grid = django_filters.ModelChoiceFilter(label=_("Grid"), field_name="site__grid", queryset=_grids, empty_label=_("All grids"))
-    since = django_filters.DateFilter(label=_("Finished on or after"), method="filter_since")
-    until = django_filters.DateFilter(label=_("Finished on or before"), method="filter_until")
-    failed = django_filters.BooleanFilter(label=_("With failed items"), method="filter_failed")
+    since = django_filters.DateFilter(label=_("Finished on or after"), method="filter_since", widget=DATE)
+    until = django_filters.DateFilter(label=_("Finished on or before"), method="filter_until", widget=DATE)
+    failed = django_filters.BooleanFilter(
+        label=_("Failed items"), method="filter_failed", widget=AnyYesNo(_("With failed items"), _("All passed"))
+    )
     campaign = django_filters.NumberFilter(
         label=_("Campaign"), field_name="campaign_id", widget=django_filters.widgets.forms.HiddenInput
     )

@@ -15,6 +15,9 @@ def navigation(request):
         items.append((_("My grid"), reverse("enterprises:my-grid")))
     items.append((_("Registry"), reverse("enterprises:site-list")))
     items.append((_("Hazards"), reverse("hazards:hazard-list")))
+    items.append((_("Inspections"), reverse("inspections:inspection-list")))
+    if user.is_admin or user.role == User.Role.STREET_STAFF:
+        items.append((_("Coverage"), reverse("inspections:coverage")))
     items.append((_("Regulations"), reverse("regulations:index")))
     if user_can_edit_registry(user=user):
         items.append((_("Import"), reverse("enterprises:site-import")))
