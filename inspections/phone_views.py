@@ -23,6 +23,7 @@ from enterprises.selectors import site_get_for_user
 from riskplatform.exceptions import ApplicationError
 
 from .models import Inspection
+from .schedules import inspection_task_list
 from .selectors import campaign_list, checklist_for_site, ensure_inspector
 
 # The Cache Storage that keeps checklists for inspections without network (the page and /sw.js share it).
@@ -181,7 +182,12 @@ def service_worker(request):
 @login_required
 @require_GET
 def inspection_tasks(request):
-    """My tasks: the sites due or overdue for inspection and those awaiting re-inspection, most urgent first."""
+    """My tasks: the sites due or overdue for inspection and those awaiting re-inspection, most urgent first.
+
+    Opened with network, the page also keeps every listed site's checklist on the phone, so
+    that any of them can be inspected without network.
+    """
     ensure_inspector(user=request.user)
-    context = {"tasks": [], "config": phone_config(request, page="tasks")}
+    tasks = inspection_task_list(user=request.user)
+    context = {"tasks": tasks, "config": phone_config(request, page="tasks")}
     return _render(request, "inspections/tasks.html", context)

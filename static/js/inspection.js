@@ -55,7 +55,11 @@
   async function registerWorker() {
     if (!("serviceWorker" in navigator)) return null;
     try {
-      return await navigator.serviceWorker.register(config.urls.sw, { scope: "/" });
+      await navigator.serviceWorker.register(config.urls.sw, { scope: "/" });
+      const registration = await navigator.serviceWorker.ready;
+      // A page opened while the worker was still installing missed its claim: ask for it again.
+      if (!navigator.serviceWorker.controller && registration.active) registration.active.postMessage("claim");
+      return registration;
     } catch (error) {
       return null;
     }
@@ -153,34 +157,50 @@
   // --- My tasks ---------------------------------------------------------------------------------------
 
   async function tasksPage() {
+    await markTasks();
+    Outbox.listen(() => markTasks());
+    if (navigator.onLine) keepChecklists();
+  }
+
+  /* What the phone knows of each task: an inspection started, waiting to send, or sent since the
+     list was made (then the task is done, even in a list kept from before). */
+  async function markTasks() {
+    const key = (site, kind, campaign) => Outbox.draftKey(config.user, site, kind, campaign);
     const drafts = await Outbox.drafts(config.user);
     const byKey = new Map(drafts.map((draft) => [draft.key, draft]));
+    const waiting = new Set((await Outbox.queued(config.user)).map((entry) => entry.key));
+    // The list was made by the server at "listed at" (its clock), or is a copy kept from then; the
+    // phone's clock says when this page opened. An inspection sent since either is done.
+    const listedAt = Date.parse(document.querySelector("[data-listed-at]").dataset.listedAt) || Infinity;
+    const opened = performance.timeOrigin;
+    const done = new Set(
+      (await Outbox.sent())
+        .filter((record) => record.user === config.user && record.key)
+        .filter((record) => Date.parse(record.finished_at) >= listedAt || Date.parse(record.sent_at) >= opened)
+        .map((record) => record.key),
+    );
     const shown = new Set();
     for (const task of document.querySelectorAll("[data-task]")) {
-      const key = Outbox.draftKey(config.user, task.dataset.site, task.dataset.kind, task.dataset.campaign);
-      const draft = byKey.get(key);
-      if (draft) {
-        shown.add(key);
-        const note = task.querySelector("[data-draft]");
-        note.hidden = false;
-        note.textContent = format(T.draft, progressOf(draft));
-      }
+      const taskKey = key(task.dataset.site, task.dataset.kind, task.dataset.campaign);
+      shown.add(taskKey);
+      task.hidden = done.has(taskKey);
+      const note = task.querySelector("[data-draft]");
+      const draft = byKey.get(taskKey);
+      note.hidden = !(draft || waiting.has(taskKey));
+      note.textContent = waiting.has(taskKey) ? T.states.queued : draft ? format(T.draft, progressOf(draft)) : "";
     }
     // Drafts of sites not listed (opened from a site's file) are not forgotten either.
     const others = drafts.filter((draft) => !shown.has(draft.key));
     const list = document.getElementById("draft-list");
-    if (list && others.length) {
-      list.replaceChildren(
-        ...others.map((draft) =>
-          element("li", {}, [
-            element("a", { href: pageUrl(draft.site, draft.kind, draft.campaign), text: draft.checklist.site.name }),
-            element("span", { className: "muted", text: " · " + format(T.draft, progressOf(draft)) }),
-          ]),
-        ),
-      );
-      document.getElementById("draft-section").hidden = false;
-    }
-    if (navigator.onLine) keepChecklists();
+    list.replaceChildren(
+      ...others.map((draft) =>
+        element("li", {}, [
+          element("a", { href: pageUrl(draft.site, draft.kind, draft.campaign), text: draft.checklist.site.name }),
+          element("span", { className: "muted", text: " · " + format(T.draft, progressOf(draft)) }),
+        ]),
+      ),
+    );
+    document.getElementById("draft-section").hidden = others.length === 0;
   }
 
   /* Opening "my tasks" online keeps every listed site's checklist for an inspection without network. */
@@ -364,7 +384,7 @@
       campaign: campaign ? Number(campaign) : null,
       checklist,
       answers,
-      signature: null,
+      signature: { photo: null, name: "" },
       started_at: new Date().toISOString(),
       updated_at: new Date().toISOString(),
       error: null,
@@ -696,15 +716,14 @@
     let drawing = false;
     let drawn = false;
 
-    if (draft.signature) {
-      name.value = draft.signature.name || "";
-      const photo = draft.signature.photo ? await Outbox.photoGet(draft.signature.photo) : null;
-      if (photo) {
-        const bitmap = await createImageBitmap(photo.blob);
-        context.drawImage(bitmap, 0, 0, canvas.width / ratio, canvas.height / ratio);
-        bitmap.close();
-        drawn = true;
-      }
+    if (!draft.signature) draft.signature = { photo: null, name: "" };
+    name.value = draft.signature.name || "";
+    const kept = draft.signature.photo ? await Outbox.photoGet(draft.signature.photo) : null;
+    if (kept) {
+      const bitmap = await createImageBitmap(kept.blob);
+      context.drawImage(bitmap, 0, 0, canvas.width / ratio, canvas.height / ratio);
+      bitmap.close();
+      drawn = true;
     }
 
     const point = (event) => {
@@ -732,22 +751,20 @@
     canvas.addEventListener("pointerup", finish);
     canvas.addEventListener("pointercancel", finish);
     name.addEventListener("input", () => {
-      if (state.draft.signature) {
-        state.draft.signature.name = name.value;
-        saveSoon();
-      }
+      state.draft.signature.name = name.value;
+      saveSoon();
     });
     clear.addEventListener("click", async () => {
       context.clearRect(0, 0, canvas.width, canvas.height);
       drawn = false;
-      if (state.draft.signature && state.draft.signature.photo) await Outbox.photoDelete(state.draft.signature.photo);
-      state.draft.signature = null;
+      if (state.draft.signature.photo) await Outbox.photoDelete(state.draft.signature.photo);
+      state.draft.signature.photo = null;
       await saveNow();
     });
 
     async function keepSignature() {
       const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
-      const previous = state.draft.signature && state.draft.signature.photo;
+      const previous = state.draft.signature.photo;
       // Each stroke makes a new picture: a photo id names one picture for good.
       const photo = { id: crypto.randomUUID(), inspection: state.draft.id, item: "signature", blob, taken_at: new Date().toISOString(), uploaded: false };
       await Outbox.photoPut(photo);
@@ -800,7 +817,7 @@
       return;
     }
     const signature = state.draft.signature;
-    if (signature && !signature.name.trim()) {
+    if (signature.photo && !signature.name.trim()) {
       message.hidden = false;
       message.textContent = T.signer_needed;
       document.getElementById("signer-name").focus();

@@ -190,6 +190,7 @@
       };
     });
     const position = entry.position;
+    const signed = Boolean(entry.signature && entry.signature.photo);
     return {
       id: entry.id,
       site: entry.site,
@@ -200,8 +201,9 @@
       latitude: position ? round(position.latitude, 6) : null,
       longitude: position ? round(position.longitude, 6) : null,
       accuracy_m: position && position.accuracy != null ? round(position.accuracy, 1) : null,
-      signature_photo_id: entry.signature ? entry.signature.photo : null,
-      signer_name: entry.signature ? entry.signature.name.trim() : "",
+      // A name without a drawn signature is not a signature: neither is sent.
+      signature_photo_id: signed ? entry.signature.photo : null,
+      signer_name: signed ? entry.signature.name.trim() : "",
       items,
     };
   }
@@ -305,6 +307,7 @@
     list.unshift({
       id: entry.id,
       user: entry.user,
+      key: entry.key,
       site_name: entry.checklist.site.name,
       kind: entry.kind,
       finished_at: entry.finished_at,

@@ -130,6 +130,10 @@ self.addEventListener("fetch", (event) => {
   if (STATIC_FILES.includes(url.pathname)) event.respondWith(staticFile(request));
 });
 
+self.addEventListener("message", (event) => {
+  if (event.data === "claim") event.waitUntil(self.clients.claim());
+});
+
 self.addEventListener("sync", (event) => {
   if (event.tag === "inspections-outbox") {
     event.waitUntil(

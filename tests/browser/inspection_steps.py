@@ -5,6 +5,8 @@ from io import BytesIO
 from PIL import Image, ImageDraw
 from playwright.async_api import expect
 
+from tests.browser.conftest import screenshot_dir
+
 # The smallest target a finger hits reliably (WCAG 2.5.5, Apple's and Material's guidelines).
 TAP = 44
 
@@ -79,3 +81,10 @@ async def small_targets(page) -> list[str]:
         }""",
         TAP,
     )
+
+
+async def review_card_shot(card, name: str) -> None:
+    """A screenshot of one card, for review (BROWSER_SHOTS=dir): a checklist page is too long to read whole."""
+    directory = screenshot_dir()
+    if directory is not None:
+        await card.screenshot(path=str(directory / f"{name}.png"))
