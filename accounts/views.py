@@ -15,9 +15,9 @@ from riskplatform.api import error_response, is_api_request
 
 @login_required
 def home(request):
-    """Grid workers start on their own grid; everyone else on the registry."""
+    """Grid workers start on their tasks (their grid is one tap away); everyone else on the registry."""
     if request.user.role == User.Role.GRID_WORKER and not request.user.is_admin:
-        return redirect("enterprises:my-grid")
+        return redirect("inspections-phone:tasks")
     return redirect("enterprises:site-list")
 
 

@@ -12,6 +12,7 @@ def navigation(request):
         return {"nav_items": [], "scope_label": "", "unread_notifications": 0}
     items = []
     if user.role == User.Role.GRID_WORKER and not user.is_admin:
+        items.append((_("My tasks"), reverse("inspections-phone:tasks")))
         items.append((_("My grid"), reverse("enterprises:my-grid")))
     items.append((_("Registry"), reverse("enterprises:site-list")))
     items.append((_("Hazards"), reverse("hazards:hazard-list")))

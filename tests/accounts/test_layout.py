@@ -12,11 +12,12 @@ def test_login_page_is_chinese_by_default(client, db):
     assert '<html lang="zh-hans"' in response.content.decode()
 
 
-def test_grid_worker_logs_in_and_lands_on_my_grid(client, grid_worker):
+def test_grid_worker_logs_in_and_lands_on_my_tasks_with_my_grid_in_the_menu(client, grid_worker):
     response = client.post(reverse("login"), {"username": "liudong", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("enterprises:my-grid")
+    assert response.redirect_chain[-1][0] == reverse("inspections-phone:tasks")
     html = response.content.decode()
     assert "刘东" in html and "望江社区 第一网格" in html
+    assert f'href="{reverse("enterprises:my-grid")}"' in html
 
 
 def test_wrong_password_is_refused(client, grid_worker):

@@ -30,7 +30,10 @@ async def test_grid_worker_finds_a_site_and_opens_its_file_and_qr_tag(
 
     await log_in(page, grid_worker)
 
-    # The home page sends a grid worker to their own grid.
+    # The home page sends a grid worker to their tasks; their grid is in the menu.
+    await expect(page).to_have_url(re.compile(r"/inspections/tasks/$"))
+    await page.locator(".app-menu > summary").click()
+    await page.locator(".app-menu").get_by_role("link", name="我的网格").click()
     await expect(page).to_have_url(re.compile(r"/sites/my-grid/$"))
     results = page.locator("#results")
     await expect(results.get_by_role("link", name=site.name)).to_be_visible()
