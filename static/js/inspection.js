@@ -270,6 +270,11 @@
     const value = answer.value;
     if (value === null || value === undefined || value === "") return null;
     const citation = item.citation;
+    if (item.hazard) {
+      // A re-inspection: was the hazard fixed? (inspections.services.submit judges it so.)
+      const values = { citation: item.hazard.citation || item.citation || "—" };
+      return { passes: value === true, reason: format(value === true ? T.reasons.fixed : T.reasons.not_fixed, values) };
+    }
     if (item.rule_kind === "yes_no") {
       const passes = value === item.pass_answer;
       const given = value ? T.yes : T.no;
@@ -299,7 +304,12 @@
     if (!answer) return false;
     if (answer.not_applicable) return Boolean((answer.reason || "").trim());
     const verdict = judge(item, answer);
-    return Boolean(verdict && !verdict.error);
+    return Boolean(verdict && !verdict.error) && !needsEvidence(item, answer);
+  }
+
+  /* A notified hazard found fixed needs a photo of the fix (the server refuses it without one). */
+  function needsEvidence(item, answer) {
+    return Boolean(item.hazard && item.hazard.status === "notified" && answer.value === true && answer.photos.length === 0);
   }
 
   // --- The checklist page ---------------------------------------------------------------------------
@@ -319,7 +329,11 @@
     const key = Outbox.draftKey(config.user, site, kind, campaign);
     let draft = null;
     const fix = params.get("fix");
-    if (fix) draft = await Outbox.reopen(fix);
+    if (fix) {
+      draft = await Outbox.reopen(fix);
+      params.delete("fix");
+      history.replaceState(null, "", location.pathname + "?" + params.toString());
+    }
     if (!draft) draft = await Outbox.draftFind(key);
     if (!draft) {
       const checklist = await loadChecklist(site, kind, campaign);
@@ -473,6 +487,8 @@
     slot.append(answerInput(item, answer, key, () => changed(card, item, answer)));
 
     const applicable = card.querySelector("[data-na]");
+    // A hazard is found fixed or not: it cannot be "not applicable".
+    if (item.hazard) applicable.closest("label").hidden = true;
     const reasonBox = card.querySelector("[data-reason-box]");
     const reason = card.querySelector("[data-reason]");
     applicable.id = "na-" + key;
@@ -521,6 +537,10 @@
   function answerInput(item, answer, key, onChange) {
     if (item.rule_kind === "yes_no") {
       const group = fromTemplate("answer-yes-no");
+      if (item.hazard) {
+        group.querySelector("[data-value=yes]").textContent = T.fixed;
+        group.querySelector("[data-value=no]").textContent = T.not_fixed;
+      }
       for (const button of group.querySelectorAll("button")) {
         const value = button.dataset.value === "yes";
         button.setAttribute("aria-pressed", String(answer.value === value));
@@ -608,7 +628,7 @@
     }
     card.dataset.verdict = verdict.passes ? "pass" : "fail";
     label.textContent = verdict.passes ? T.verdicts.pass : T.verdicts.fail;
-    reason.textContent = verdict.reason;
+    reason.textContent = needsEvidence(item, answer) ? verdict.reason + " " + T.evidence_needed : verdict.reason;
   }
 
   function updateProgress() {
@@ -674,6 +694,8 @@
       answer.photos.push(photo.id);
       await saveNow();
       strip.append(thumbnail(photo, () => removePhoto(card, answer, photo.id)));
+      showVerdict(card, findItem(key), answer);
+      updateProgress();
     }
   }
 
@@ -695,6 +717,12 @@
     if (url) URL.revokeObjectURL(url);
     const node = card.querySelector('[data-photo="' + id + '"]');
     if (node) node.remove();
+    showVerdict(card, findItem(card.dataset.key), answer);
+    updateProgress();
+  }
+
+  function findItem(key) {
+    return state.draft.checklist.items.find((item, index) => Outbox.itemKey(item, index) === key);
   }
 
   // --- The site representative's signature: drawn with a finger, kept as a PNG photo ----------------------
