@@ -6,10 +6,14 @@ everything; a grid worker the devices and incidents of their grids' sites. A dut
 also sees the incidents escalated to them.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import FireStation, User
 from accounts.selectors import grid_scope_q
@@ -56,6 +60,9 @@ def device_get_for_user(*, user: User, pk: int) -> Device:
 def _incident_scope_q(*, user: User) -> Q:
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
+    if user.is_admin:
+        # Not Q() | ...: an empty Q drops out of an OR, which would narrow an admin to their notices.
+        return Q()
     scope = grid_scope_q(user=user, prefix="site__grid__")
     if user.role == User.Role.STATION_OPERATOR and user.station_id:
         scope |= Q(pk__in=DispatchNotice.objects.filter(station=user.station_id).values("incident_id"))
@@ -66,7 +73,16 @@ def _incident_scope_q(*, user: User) -> Q:
 def incident_list(*, user: User) -> QuerySet[Incident]:
     return (
         Incident.objects.filter(_incident_scope_q(user=user))
-        .select_related("site__category", "site__grid__community", "device")
+        .select_related(
+            "site__category",
+            "site__grid__community",
+            "device",
+            "acknowledged_by",
+            "confirmed_by",
+            "dispatched_by",
+            "on_scene_by",
+            "resolved_by",
+        )
         .annotate(alarm_count=Count("events"))
         .order_by("-opened_at", "-pk")
     )
@@ -91,6 +107,52 @@ def station_open_incidents(*, station: FireStation) -> QuerySet[Incident]:
         .distinct()
         .order_by("-opened_at")
     )
+
+
+def console_station_ids(*, user: User) -> list[int] | None:
+    """The stations whose consoles ``user`` watches; None for a user who has no console.
+
+    A station operator watches their station, street staff every station of their street,
+    an admin every station (DOMAIN.md: the street office oversees its micro fire stations).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_admin:
+        return list(FireStation.objects.order_by("pk").values_list("pk", flat=True))
+    if user.role == User.Role.STREET_STAFF and user.street_id:
+        return list(FireStation.objects.filter(street=user.street_id).order_by("pk").values_list("pk", flat=True))
+    if user.role == User.Role.STATION_OPERATOR and user.station_id:
+        return [user.station_id]
+    return None
+
+
+def user_has_console(*, user: User) -> bool:
+    """The same rule as console_station_ids, without its query (the navigation asks on every page)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return bool(
+        user.is_admin
+        or (user.role == User.Role.STREET_STAFF and user.street_id)
+        or (user.role == User.Role.STATION_OPERATOR and user.station_id)
+    )
+
+
+CONSOLE_LIMIT = 200
+
+
+def console_incident_list(*, user: User) -> list[Incident]:
+    """What a console shows: the open incidents, newest first (a station's: those it got a notice for)."""
+    if not user_has_console(user=user):
+        return []
+    if user.role == User.Role.STATION_OPERATOR and not user.is_admin:
+        incidents = station_open_incidents(station=user.station)
+    else:
+        incidents = (
+            Incident.objects.filter(_incident_scope_q(user=user), status__in=Incident.OPEN_STATUSES)
+            .select_related("site__category", "device")
+            .order_by("-opened_at", "-pk")
+        )
+    return list(incidents[:CONSOLE_LIMIT])
 
 
 def site_alarm_section(*, site: Site, user: User) -> dict:
@@ -167,3 +229,47 @@ def devices_silent(*, now=None) -> QuerySet[Device]:
         oldest = now - timezone.timedelta(seconds=2 * shortest)
         devices = devices.filter(Q(last_seen__lt=oldest) | Q(last_seen__isnull=True, created_at__lt=oldest))
     return devices
+
+
+# --- The incident's timeline, as the console and the record show it -----------------------------------
+
+# DOMAIN.md, the incident timeline: received -> delivered -> acknowledged -> confirmed ->
+# dispatched -> on scene -> resolved, each with its time and the seconds since the one before.
+MILESTONES = (
+    ("opened_at", None, _lazy("Alarm received")),
+    ("delivered_at", None, _lazy("Delivered to the station")),
+    ("acknowledged_at", "acknowledged_by", _lazy("Acknowledged")),
+    ("confirmed_at", "confirmed_by", _lazy("Confirmed")),
+    ("dispatched_at", "dispatched_by", _lazy("Dispatched")),
+    ("on_scene_at", "on_scene_by", _lazy("On scene")),
+    ("resolved_at", "resolved_by", _lazy("Resolved")),
+)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    label: str
+    at: datetime.datetime | None
+    by: User | None
+    # Seconds since the milestone reached before it (None for the first and for one not reached).
+    seconds: float | None
+
+
+def incident_milestones(*, incident: Incident) -> list[Milestone]:
+    """The incident's seven milestones with their times, who reached them and the seconds between them."""
+    milestones, previous = [], None
+    for field, actor_field, label in MILESTONES:
+        at = getattr(incident, field)
+        seconds = (at - previous).total_seconds() if at and previous else None
+        by = getattr(incident, actor_field) if actor_field and at else None
+        milestones.append(Milestone(key=field.removesuffix("_at"), label=str(label), at=at, by=by, seconds=seconds))
+        previous = at or previous
+    return milestones
+
+
+def incident_page(*, user: User, pk: int) -> Incident:
+    """An incident with its timeline, notices and milestones, for its record page."""
+    incident = incident_get_for_user(user=user, pk=pk)
+    incident.milestones = incident_milestones(incident=incident)
+    return incident

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import notification_unread_count, user_can_edit_registry, user_scope_label
+from alarms.selectors import user_has_console
 
 
 def navigation(request):
@@ -11,12 +12,15 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "scope_label": "", "unread_notifications": 0}
     items = []
+    if user_has_console(user=user):
+        items.append((_("Console"), reverse("alarms:console")))
     if user.role == User.Role.GRID_WORKER and not user.is_admin:
         items.append((_("My tasks"), reverse("inspections-phone:tasks")))
         items.append((_("My grid"), reverse("enterprises:my-grid")))
     items.append((_("Registry"), reverse("enterprises:site-list")))
     items.append((_("Hazards"), reverse("hazards:hazard-list")))
     items.append((_("Inspections"), reverse("inspections:inspection-list")))
+    items.append((_("Incidents"), reverse("alarms:incident-list")))
     if user.is_admin or user.role == User.Role.STREET_STAFF:
         items.append((_("Coverage"), reverse("inspections:coverage")))
     items.append((_("Regulations"), reverse("regulations:index")))

@@ -41,6 +41,7 @@ urlpatterns = [
     path("regulations/", include("regulations.urls")),
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
+    path("alarms/", include("alarms.urls")),
     # The grid worker's phone pages, and their service worker at the root so that it may serve them.
     path("inspections/", include("inspections.phone_urls")),
     path("sw.js", service_worker, name="service-worker"),

@@ -17,6 +17,7 @@ from .incidents import (
     incident_dispatch,
     incident_on_scene,
     incident_resolve,
+    incident_steps_possible,
     user_may_act,
 )
 from .processing import alarms_sweep, device_health_changed, devices_offline_check, event_process, telemetry_process
@@ -50,6 +51,7 @@ __all__ = [
     "incident_on_scene",
     "incident_push_update",
     "incident_resolve",
+    "incident_steps_possible",
     "integration_create",
     "integration_rotate",
     "integration_set_active",

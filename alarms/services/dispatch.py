@@ -15,6 +15,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -71,11 +72,21 @@ def incident_console_payload(*, incident: Incident, notice: DispatchNotice | Non
                 "status_label": str(incident.get_status_display()),
                 "opened_at": incident.opened_at.isoformat(),
                 "last_alarm_at": incident.last_alarm_at.isoformat(),
-                "acknowledged_at": incident.acknowledged_at.isoformat() if incident.acknowledged_at else None,
+                "acknowledged_at": _iso(incident.acknowledged_at),
+                "delivered_at": _iso(incident.delivered_at),
+                "confirmed_at": _iso(incident.confirmed_at),
+                "dispatched_at": _iso(incident.dispatched_at),
+                "on_scene_at": _iso(incident.on_scene_at),
+                "resolved_at": _iso(incident.resolved_at),
                 "real": incident.real,
+                "cause": incident.cause,
+                "cause_label": str(incident.get_cause_display()) if incident.cause else "",
+                "outcome": incident.outcome,
+                "url": reverse("alarms:incident-detail", args=[incident.pk]),
                 "site": {
                     "id": site.pk,
                     "name": site.name,
+                    "url": reverse("dashboards:site-file", args=[site.pk]),
                     "address": site.address,
                     "category": site.category.name,
                     "risk_colour": site.risk_colour,
@@ -100,6 +111,10 @@ def incident_console_payload(*, incident: Incident, notice: DispatchNotice | Non
     if notice is not None:
         payload["notice"] = {"id": notice.pk, "role": notice.role, "station": notice.station_id}
     return payload
+
+
+def _iso(moment: datetime.datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _incident_for_push(incident_id: int) -> Incident:

@@ -48,6 +48,28 @@ def user_may_act(*, incident: Incident, user: User) -> bool:
     return notices.filter(officer=user.pk).exists()
 
 
+def incident_steps_possible(*, incident: Incident) -> list[str]:
+    """The console's steps the incident's state allows now, in the timeline's order (the one rule of it)."""
+    status, Status = incident.status, Incident.Status
+    steps = []
+    if status == Status.NEW:
+        steps.append("acknowledge")
+    if status == Status.ACKNOWLEDGED:
+        steps.append("confirm")
+    if status == Status.ACKNOWLEDGED or (status == Status.CONFIRMED and incident.real):
+        steps.append("dispatch")
+    if status == Status.DISPATCHED:
+        steps.append("on_scene")
+    if status in (Status.CONFIRMED, Status.DISPATCHED, Status.ON_SCENE):
+        steps.append("resolve")
+    return steps
+
+
+def _ensure_possible(incident: Incident, step: str) -> None:
+    if step not in incident_steps_possible(incident=incident):
+        raise _refuse(incident)
+
+
 def _refuse(incident: Incident) -> ConflictError:
     return ConflictError(
         _("This incident is %(status)s; that step is not possible now.") % {"status": incident.get_status_display()}
@@ -66,8 +88,7 @@ def _after(incident: Incident, reason: str) -> None:
 def incident_acknowledge(*, incident: Incident, acting_user: User, note: str = "") -> Incident:
     """Someone has the call: the repeats, the escalation and the unsent messages stop at once."""
     incident = _locked(incident=incident, acting_user=acting_user)
-    if incident.status != Incident.Status.NEW:
-        raise _refuse(incident)
+    _ensure_possible(incident, "acknowledge")
     now = timezone.now()
     incident.status = Incident.Status.ACKNOWLEDGED
     incident.acknowledged_at = now
@@ -89,8 +110,7 @@ def incident_acknowledge(*, incident: Incident, acting_user: User, note: str = "
 def incident_confirm(*, incident: Incident, acting_user: User, real: bool, cause: str = "", note: str = "") -> Incident:
     """The station phoned the site: a real fire, or a false alarm and its cause."""
     incident = _locked(incident=incident, acting_user=acting_user)
-    if incident.status != Incident.Status.ACKNOWLEDGED:
-        raise _refuse(incident)
+    _ensure_possible(incident, "confirm")
     cause = cause or (Incident.Cause.FIRE if real else Incident.Cause.UNKNOWN)
     if cause not in Incident.Cause.values:
         message = _("Choose the cause.")
@@ -150,9 +170,7 @@ def _false_alarm_pattern(*, incident: Incident) -> None:
 def incident_dispatch(*, incident: Incident, acting_user: User, note: str = "") -> Incident:
     """The station's people are on their way (before confirmation too, when the station chooses to)."""
     incident = _locked(incident=incident, acting_user=acting_user)
-    allowed = incident.status == Incident.Status.ACKNOWLEDGED or (incident.status == Incident.Status.CONFIRMED and incident.real)
-    if not allowed:
-        raise _refuse(incident)
+    _ensure_possible(incident, "dispatch")
     now = timezone.now()
     incident.status = Incident.Status.DISPATCHED
     incident.dispatched_at = now
@@ -166,8 +184,7 @@ def incident_dispatch(*, incident: Incident, acting_user: User, note: str = "") 
 @transaction.atomic
 def incident_on_scene(*, incident: Incident, acting_user: User, note: str = "") -> Incident:
     incident = _locked(incident=incident, acting_user=acting_user)
-    if incident.status != Incident.Status.DISPATCHED:
-        raise _refuse(incident)
+    _ensure_possible(incident, "on_scene")
     now = timezone.now()
     incident.status = Incident.Status.ON_SCENE
     incident.on_scene_at = now
@@ -182,8 +199,7 @@ def incident_on_scene(*, incident: Incident, acting_user: User, note: str = "") 
 def incident_resolve(*, incident: Incident, acting_user: User, outcome: str, notes: str = "") -> Incident:
     """The end: the fire is out, or the false alarm is explained."""
     incident = _locked(incident=incident, acting_user=acting_user)
-    if incident.status not in (Incident.Status.CONFIRMED, Incident.Status.DISPATCHED, Incident.Status.ON_SCENE):
-        raise _refuse(incident)
+    _ensure_possible(incident, "resolve")
     if outcome not in Incident.Outcome.values:
         message = _("Choose the outcome.")
         raise ApplicationError(message, field_errors={"outcome": [message]})
