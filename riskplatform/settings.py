@@ -266,6 +266,39 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+
+# Uploads go through Django's storage API only: local disk by default, or an S3-compatible
+# object store (MinIO, OSS, COS, S3) when MEDIA_S3_BUCKET is set. Files stay private: they
+# are served through the views that check the user's scope, never by a public URL.
+def s3_storage(environ) -> dict:
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("MEDIA_S3_REGION") or None,
+            "access_key": environ.get("MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": environ.get("MEDIA_S3_SECRET_KEY") or None,
+            "location": environ.get("MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            # Path-style addressing and checksums only where S3 requires them: what MinIO and
+            # the Chinese clouds' S3 gateways accept. MEDIA_S3_ADDRESSING_STYLE=virtual for OSS.
+            "client_config": Config(
+                s3={"addressing_style": environ.get("MEDIA_S3_ADDRESSING_STYLE", "path")},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        },
+    }
+
+
+if os.environ.get("MEDIA_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(os.environ)
 WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded documents are served only through views that check the user's scope.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
