@@ -1,7 +1,8 @@
 """Load the demo street (望江路街道) and print the demo logins.
 
 It lives in dashboards/, the top of the house, because it composes every app's part of
-the demo: the registry (enterprises.demo), then the grades and hazards (hazards.demo).
+the demo: the registry (enterprises.demo), then the grades and hazards (hazards.demo), then
+the device integrations, smoke detectors and stations' duties (alarms.demo).
 """
 
 import time
@@ -10,6 +11,8 @@ import time_machine
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from alarms import demo as alarm_demo
+from alarms.models import Integration
 from enterprises import demo
 from enterprises.models import RiskColour
 from hazards import demo as hazard_demo
@@ -18,8 +21,9 @@ from hazards.models import Hazard
 
 class Command(BaseCommand):
     help = (
-        "Load the demo street: territory, fire station, one user per role, 1,662 site files, their risk grades "
-        "and four months of hazards. Safe to run again."
+        "Load the demo street: territory, fire stations, one user per role, 1,662 site files, their risk grades, "
+        "four months of hazards, one device integration per platform and a few thousand smoke detectors. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, if_empty: bool = False, **options):
         created_usernames: list[str] = []
+        new_secrets: dict[int, str] = {}
         if if_empty and not demo.database_is_empty():
             self.stdout.write(_("The database already holds data; the demo street was not loaded."))
         else:
@@ -57,7 +62,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(_("The demo street is already loaded; nothing to add."))
             self.seed_history()
+            new_secrets = self.seed_alarms()
         self.write_logins(demo.demo_logins(known_current=created_usernames))
+        self.write_integrations(alarm_demo.demo_integrations(), new_secrets)
 
     def seed_history(self) -> None:
         """The street's risk grades and its four months of hazards (hazards.demo), after the registry."""
@@ -93,6 +100,43 @@ class Command(BaseCommand):
             missing = [str(label) for value, label in RiskColour.choices if not history.colours.get(value)]
             if missing:
                 self.stdout.write(self.style.WARNING(_("No site is %(colours)s.") % {"colours": "、".join(missing)}))
+
+    def seed_alarms(self) -> dict[int, str]:
+        """The device integrations, detectors, second station and duty officer (alarms.demo), after the history.
+
+        Returns the secrets of the integrations this run created, by integration id: shown once, here.
+        """
+        started = time.perf_counter()
+        result = alarm_demo.seed_alarm_demo()
+        elapsed = time.perf_counter() - started
+        if result.skipped_reason == "no_street":
+            self.stdout.write(_("The demo street is missing; no smoke detectors were added."))
+        elif result.anything_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Smoke detectors loaded in %(seconds).1f s. Integrations: %(integrations)d, detectors: %(devices)d "
+                        "(%(total)d in all), fire stations: %(stations)d, station assignments: %(assignments)d, "
+                        "duty officers: %(duty_officers)d."
+                    )
+                    % {"seconds": elapsed, "total": result.devices, **result.created}
+                )
+            )
+        else:
+            self.stdout.write(_("The demo street already has its smoke detectors; none added."))
+        return {item.integration.pk: item.new_secret for item in result.integrations if item.new_secret}
+
+    def write_integrations(self, integrations: list[Integration], new_secrets: dict[int, str]) -> None:
+        """Where each demo integration takes pushes (`manage.py simulate_devices` pushes there), as the logins are printed."""
+        if not integrations:
+            return
+        self.stdout.write("")
+        self.stdout.write(_("Demo device integrations (platform / ingest URL):"))
+        for integration in integrations:
+            self.stdout.write(f"  {integration.platform:<8} / {integration.ingest_url()}")
+            secret = new_secrets.get(integration.pk)
+            if secret:
+                self.stdout.write("    " + _("secret (shown this once): %(secret)s") % {"secret": secret})
 
     def write_logins(self, logins: list[demo.DemoLogin]) -> None:
         if not logins:
