@@ -7,6 +7,7 @@ register devices. Each write checks the role here, once, for every front end.
 import csv
 import datetime
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -207,26 +208,30 @@ class DeviceImportResult:
 
 
 def devices_import(*, acting_user: User, text: str) -> DeviceImportResult:
-    """Register devices from a CSV file with the columns of DEVICE_IMPORT_COLUMNS (the registry's columns for devices).
+    """Register devices from CSV text with the columns of DEVICE_IMPORT_COLUMNS (devices_import_rows)."""
+    _ensure_registrar(acting_user)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    columns = reader.fieldnames or []
+    # reader.line_num after a row is the file's line that row ended on: the row number a person sees.
+    return devices_import_rows(acting_user=acting_user, columns=columns, rows=((reader.line_num, row) for row in reader))
+
+
+def devices_import_rows(*, acting_user: User, columns: list[str], rows: Iterable[tuple[int, dict]]) -> DeviceImportResult:
+    """Register devices from rows (their number in the file, and a dict by the columns of DEVICE_IMPORT_COLUMNS).
 
     ``integration`` and ``model`` are names; a site is named by its credit code (or, for a
     courtyard without one, by ``site_id`` in that column). Rows are checked all first; nothing is
-    saved while any row is wrong.
+    saved while any row is wrong, and a row the registration refuses undoes the rows before it.
     """
     _ensure_registrar(acting_user)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [
-        column
-        for column in ("integration", "platform_device_id", "model", "site_credit_code")
-        if column not in (reader.fieldnames or [])
-    ]
+    missing = [column for column in ("integration", "platform_device_id", "model", "site_credit_code") if column not in columns]
     if missing:
         raise ApplicationError(_("The file lacks the columns: %(columns)s") % {"columns": ", ".join(missing)})
     integrations = {integration.name: integration for integration in Integration.objects.all()}
     models = {model.name: model for model in DeviceModel.objects.all()}
     sites = Site.objects.filter(grid_scope_q(user=acting_user, prefix="grid__"))
-    rows, errors = [], []
-    for number, row in enumerate(reader, start=2):
+    checked, errors = [], []
+    for number, row in rows:
         integration = integrations.get(_text(row.get("integration"), 100))
         model = models.get(_text(row.get("model"), 100))
         code = _text(row.get("site_credit_code"), 40)
@@ -249,32 +254,43 @@ def devices_import(*, acting_user: User, text: str) -> DeviceImportResult:
         if problems:
             errors.append(_("Row %(row)d: %(problems)s") % {"row": number, "problems": "; ".join(problems)})
             continue
-        rows.append(
-            {
-                "integration": integration,
-                "model": model,
-                "site": site,
-                "platform_device_id": row.get("platform_device_id"),
-                "imei": row.get("imei", ""),
-                "building": row.get("building", ""),
-                "floor": row.get("floor", ""),
-                "room": row.get("room", ""),
-                "installed_on": installed_on,
-            }
-        )
+        data = {
+            "integration": integration,
+            "model": model,
+            "site": site,
+            "platform_device_id": row.get("platform_device_id"),
+            "imei": row.get("imei") or "",
+            "building": row.get("building") or "",
+            "floor": row.get("floor") or "",
+            "room": row.get("room") or "",
+            "installed_on": installed_on,
+        }
+        checked.append((number, data))
     if errors:
         return DeviceImportResult(created=0, updated=0, errors=errors)
     created = updated = 0
     with transaction.atomic():
-        for data in rows:
+        for number, data in checked:
             existing = Device.objects.filter(
                 integration=data["integration"], platform_device_id=_text(data["platform_device_id"], 64)
             ).first()
-            device_register(acting_user=acting_user, data=data, device=existing)
+            try:
+                with transaction.atomic():
+                    device_register(acting_user=acting_user, data=data, device=existing)
+            except PermissionDeniedError:
+                raise
+            except ApplicationError as error:
+                details = [message for messages in error.field_errors.values() for message in messages] or [error.message]
+                errors.append(_("Row %(row)d: %(problems)s") % {"row": number, "problems": "; ".join(details)})
+                continue
             if existing:
                 updated += 1
             else:
                 created += 1
+        if errors:
+            # All or nothing: the rows registered before the refused one are undone with it.
+            transaction.set_rollback(True)
+            return DeviceImportResult(created=0, updated=0, errors=errors)
     return DeviceImportResult(created=created, updated=updated, errors=[])
 
 
