@@ -7,6 +7,7 @@ the role again, for every front end; a page checks it first only to answer 403 b
 """
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,9 @@ from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -38,7 +41,7 @@ from .selectors import (
     user_is_alarm_admin,
     user_may_register_devices,
 )
-from .services.setup import devices_import_rows
+from .services.setup import DEVICE_IMPORT_REQUIRED, devices_import_rows
 from .setup_forms import (
     DeviceFilterForm,
     DeviceForm,
@@ -111,14 +114,29 @@ def device_list_page(request):
 def device_detail(request, pk: int):
     """One device: where it is, its health and its latest reports."""
     device = device_get_for_user(user=request.user, pk=pk)
+    interval = device.heartbeat_interval()
+    quiet_since = timezone.now() - timedelta(seconds=2 * interval)
     context = {
         "device": device,
+        "heartbeat": _duration(interval),
+        # The offline check's rule (alarms.selectors.devices_silent): two heartbeats missed.
+        "silent": bool(device.online and device.last_seen and device.last_seen < quiet_since),
         # The device is in the user's scope, so its own reports and incidents are too.
         "events": list(device.events.order_by("-occurred_at", "-pk")[:RECENT]),
         "incidents": list(device.incidents.order_by("-opened_at", "-pk")[:10]),
         "may_register": user_may_register_devices(user=request.user),
     }
     return render(request, "alarms/setup/device_detail.html", context)
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
 
 
 class DeviceCreateView(ServiceFormView):
@@ -207,7 +225,11 @@ class DeviceImportView(ServiceFormView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "columns": services.DEVICE_IMPORT_COLUMNS}
+        return {
+            **super().get_context_data(**kwargs),
+            "columns": services.DEVICE_IMPORT_COLUMNS,
+            "required_columns": DEVICE_IMPORT_REQUIRED,
+        }
 
     def perform(self, form):
         upload = form.cleaned_data["file"]
@@ -293,6 +315,7 @@ def integration_detail(request, pk: int):
         "deliveries": list(delivery_list(user=request.user, integration=integration)[:RECENT]),
         "unknown": _unknown_devices(user=request.user, integration=integration),
         "rotate_form": IntegrationRotateForm(),
+        "now": timezone.now(),
     }
     return render(request, "alarms/setup/integration_detail.html", context)
 

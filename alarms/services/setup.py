@@ -200,6 +200,10 @@ DEVICE_IMPORT_COLUMNS = [
 ]
 
 
+# The columns a file must have; the others may be left out.
+DEVICE_IMPORT_REQUIRED = ("integration", "platform_device_id", "model", "site_credit_code")
+
+
 @dataclass
 class DeviceImportResult:
     created: int
@@ -224,7 +228,7 @@ def devices_import_rows(*, acting_user: User, columns: list[str], rows: Iterable
     saved while any row is wrong, and a row the registration refuses undoes the rows before it.
     """
     _ensure_registrar(acting_user)
-    missing = [column for column in ("integration", "platform_device_id", "model", "site_credit_code") if column not in columns]
+    missing = [column for column in DEVICE_IMPORT_REQUIRED if column not in columns]
     if missing:
         raise ApplicationError(_("The file lacks the columns: %(columns)s") % {"columns": ", ".join(missing)})
     integrations = {integration.name: integration for integration in Integration.objects.all()}
