@@ -8,7 +8,12 @@ Then the personas shared by the tests (STYLE.md): two grids of one community, a 
 in another community, the people who work them, street staff, a station and an admin.
 """
 
+import time
+
+import psycopg
 import pytest
+from django.db import OperationalError
+from django.db.backends.postgresql.operations import DatabaseOperations
 
 from accounts.models import User
 from tests import testrun
@@ -50,6 +55,30 @@ def _is_transactional(request) -> bool:
         if marker.args[:1] == (True,) or marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"):
             return True
     return bool({"transactional_db", "django_db_reset_sequences"} & set(request.fixturenames))
+
+
+def _flush_retrying_deadlocks(flush):
+    """The truncation after a transactional test, tried again when PostgreSQL chose it as a deadlock's victim.
+
+    The session's Celery worker (tests/servers.py) may still be finishing a task of the test that
+    just ended; TRUNCATE waits for the rows it locks, and a lock taken in the other order makes a
+    deadlock. Tried again, the truncation runs once the task's transaction has ended; the task
+    itself takes primary keys and finds nothing left to do (STYLE.md, idempotent tasks).
+    """
+
+    def execute_sql_flush(self, sql_list):
+        for attempt in range(1, 6):
+            try:
+                return flush(self, sql_list)
+            except OperationalError as error:
+                if attempt == 5 or not isinstance(error.__cause__, psycopg.errors.DeadlockDetected):
+                    raise
+                time.sleep(0.2 * attempt)
+
+    return execute_sql_flush
+
+
+DatabaseOperations.execute_sql_flush = _flush_retrying_deadlocks(DatabaseOperations.execute_sql_flush)
 
 
 @pytest.fixture(autouse=True)
