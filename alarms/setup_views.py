@@ -159,7 +159,10 @@ class DeviceCreateView(ServiceFormView):
 
     def get(self, request, *args, **kwargs):
         if _partial(request) and "q" in request.GET:
-            return render(request, "alarms/setup/_site_choices.html", self._site_search())
+            # The site already chosen above the list is not offered twice.
+            shown = request.GET.get("shown", "")
+            context = {**self._site_search(), "shown": int(shown) if shown.isdigit() else None}
+            return render(request, "alarms/setup/_site_choices.html", context)
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
@@ -191,6 +194,7 @@ class DeviceCreateView(ServiceFormView):
         context.update(self._site_search())
         context["device"] = self.device
         context["chosen_site"] = self._chosen_site(context["form"])
+        context["shown"] = context["chosen_site"].pk if context["chosen_site"] else None
         return context
 
     def perform(self, form):
@@ -392,7 +396,7 @@ class DeviceModelCreateView(ServiceFormView):
         if self.model is None:
             return {"rules": "[]", "heartbeat_seconds": 24 * 3600, "low_battery_percent": 20}
         initial = {name: getattr(self.model, name) for name in DeviceModelForm.base_fields}
-        initial["rules"] = json.dumps(self.model.rules, ensure_ascii=False, indent=2)
+        initial["rules"] = rules_text(self.model.rules)
         return initial
 
     def get_context_data(self, **kwargs):
@@ -402,6 +406,13 @@ class DeviceModelCreateView(ServiceFormView):
         model = services.device_model_save(acting_user=self.request.user, data=form.cleaned_data, model=self.model)
         messages.success(self.request, _("Device model %(name)s saved.") % {"name": model.name})
         return redirect("alarms:device-model-list")
+
+
+def rules_text(rules: list) -> str:
+    """The rules as JSON, one rule a line with its stream, value and type in that order: read as a table."""
+    ordered = [{key: rule[key] for key in ("stream", "value", "type") if key in rule} for rule in rules]
+    lines = ",\n".join(f"  {json.dumps(rule, ensure_ascii=False)}" for rule in ordered)
+    return f"[\n{lines}\n]" if ordered else "[]"
 
 
 class DeviceModelEditView(DeviceModelCreateView):
