@@ -82,10 +82,12 @@ check-deploy: install system-packages
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org SITE_URL=https://example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Each benchmark makes its own database beside DATABASE_URL's and drops it at the end (benchmarks/README.md).
-benchmark: install system-packages
+# Each benchmark makes its own database beside DATABASE_URL's and drops it at the end (benchmarks/README.md);
+# the inspection page's is loaded in Debian's chromium, as the browser tests load it.
+benchmark: install test-system-packages
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python benchmarks/registry.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python benchmarks/hazards.py
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python benchmarks/inspection_page.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
