@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -175,13 +175,33 @@ def _telemetry(*, events: list[Event]) -> None:
                 if _problem(device, problem) != was:
                     changes.append((device, problem, not was))
         if dirty:
-            Device.objects.bulk_update(
-                dirty, ["last_seen", "battery", "signal", "online", "low_battery", "fault", "tamper", "status"]
-            )
+            _devices_save_health(dirty)
         _incident_notes(events=[event for event in events if event.type in NOTE_TYPES and event.device_id])
         Event.objects.filter(pk__in=[event.pk for event in events], processed_at__isnull=True).update(processed_at=now)
         for device, problem, raised in changes:
             device_health_changed(device=device, problem=problem, raised=raised)
+
+
+HEALTH_FIELDS = ("last_seen", "battery", "signal", "online", "low_battery", "fault", "tamper", "status")
+
+
+def _devices_save_health(devices: list[Device]) -> None:
+    """Write the health fields of ``devices`` (locked by the caller): one UPDATE by primary key, sent for all at once.
+
+    Not ``bulk_update``: it builds one CASE per field with a branch per device, which for a batch
+    of 500 devices is a 200 KB statement costing the worker over half a second of CPU to build
+    and the database a plan that grows with the square of the batch.
+    """
+    fields = [Device._meta.get_field(name) for name in HEALTH_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(Device._meta.db_table)} SET {assignments} WHERE {quote(Device._meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(device, field.attname), connection) for field in fields] + [device.pk]
+        for device in devices
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _problem(device: Device, problem: str) -> bool:
