@@ -272,6 +272,9 @@ def test_sites_are_found_by_name_without_listing_them_all(client_for, staff, sit
     partial = client.get(reverse("alarms:device-create"), {"q": "面馆"}, headers={"HX-Request": "true"}).content.decode()
     assert f'value="{neighbour_site.pk}"' in partial and site.name not in partial
     assert "<html" not in partial
+    # The site already chosen above the list is not offered again.
+    again = client.get(reverse("alarms:device-create"), {"q": "面馆", "shown": neighbour_site.pk}, headers={"HX-Request": "true"})
+    assert f'value="{neighbour_site.pk}"' not in again.content.decode()
     # Without a search the page lists no site at all.
     assert 'data-testid="site-choices"' not in client.get(reverse("alarms:device-create")).content.decode()
 
