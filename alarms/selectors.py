@@ -163,8 +163,10 @@ def site_alarm_section(*, site: Site, user: User) -> dict:
 
 
 def unknown_device_events(*, user: User) -> QuerySet[Event]:
-    """Reports from devices nobody registered: flagged for staff (admins see them all)."""
-    if not user_is_alarm_admin(user=user):
+    """Reports from devices nobody registered: flagged for those who register devices (street staff and admins).
+
+    Such a report has no site, hence no scope: every registrar sees them all."""
+    if not user_may_register_devices(user=user):
         return Event.objects.none()
     return Event.objects.filter(device__isnull=True).select_related("integration").order_by("-received_at")
 

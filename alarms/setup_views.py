@@ -364,7 +364,7 @@ def integration_active(request, pk: int):
 @login_required
 def unknown_events_page(request):
     """Reports from devices nobody registered, newest first: each a device to register with its site."""
-    _ensure_admin(request.user)
+    _ensure_registrar(request.user)
     page = Paginator(unknown_device_events(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": "", "unknown": _unknown_devices(user=request.user)}
     return render(request, "alarms/setup/unknown_events.html", context)

@@ -100,12 +100,15 @@ def _fire_alarm(*, event: Event) -> Incident | None:
 
 
 def _flag_unknown_fire_alarm(*, event: Event) -> None:
-    """A fire alarm from a device nobody registered: it reaches no station, so the admins are told at once."""
-    admins = User.objects.filter(Q(role=User.Role.ADMIN) | Q(is_superuser=True), is_active=True).values_list("pk", flat=True)
+    """A fire alarm from a device nobody registered: it reaches no station, so those who register
+    devices (admins and street staff) are told at once."""
+    registrars = User.objects.filter(
+        Q(role__in=[User.Role.ADMIN, User.Role.STREET_STAFF]) | Q(is_superuser=True), is_active=True
+    ).values_list("pk", flat=True)
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Fire alarm from an unregistered device %(device)s") % {"device": event.platform_device_id}
         body = _("Register the device with its site so that its alarms reach a station.")
-    notifications_send(user_ids=admins, kind="alarm.unknown_device", title=title, body=body, link="/alarms/events/unknown/")
+    notifications_send(user_ids=registrars, kind="alarm.unknown_device", title=title, body=body, link="/alarms/events/unknown/")
 
 
 # --- Telemetry --------------------------------------------------------------------------------------

@@ -230,3 +230,23 @@ def test_sweep_hands_on_what_was_never_enqueued(settings, onenet, detector, stat
         counts = alarms_sweep()
 
     assert counts["fire_alarms"] == 1
+
+
+def test_a_fire_alarm_from_an_unregistered_device_is_flagged_to_those_who_register_devices(
+    onenet, detector, station, staff, admin_user, grid_worker, operator, django_capture_on_commit_callbacks
+):
+    from accounts.models import Notification
+    from alarms.selectors import unknown_device_events
+
+    # The integration reads unregistered devices as its usual model, so their fire alarms are recognised.
+    onenet.integration.default_model = detector.model
+    onenet.integration.save()
+    event = alarm(onenet, dev_id=999)
+    assert event.type == EventType.FIRE_ALARM and event.device is None
+    with django_capture_on_commit_callbacks(execute=True):
+        event_process(event_id=event.pk)
+
+    told = set(Notification.objects.filter(kind="alarm.unknown_device").values_list("user__username", flat=True))
+    assert told == {staff.username, admin_user.username}
+    assert list(unknown_device_events(user=staff)) == [event]
+    assert not unknown_device_events(user=grid_worker).exists() and not unknown_device_events(user=operator).exists()

@@ -78,7 +78,7 @@ PAGES = {
     "integration-list": ([], ADMINS),
     "integration-create": ([], ADMINS),
     "integration-detail": (["integration"], ADMINS),
-    "unknown-events": ([], ADMINS),
+    "unknown-events": ([], REGISTRARS),
     "device-model-list": ([], ADMINS),
     "device-model-create": ([], ADMINS),
     "device-model-edit": (["model"], ADMINS),
