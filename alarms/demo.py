@@ -10,9 +10,10 @@ random: each integration's ingest key and secret.
 
 1. One integration per platform ("演示 OneNET 账户", ...), reading unregistered devices with the
    platform's preset device model.
-2. A second station, 磨子桥社区微型消防站, covering the east half of the street. Each community
-   gets an assignment: the nearer station answers first, the other backs it up (the street's
-   station covers every grid already, enterprises.demo).
+2. A second station, 磨子桥社区微型消防站, covering the east half of the street, with its operator
+   ``station2`` (the demo password). Each community gets an assignment: the nearer station
+   answers first, the other backs it up (the street's station covers every grid already,
+   enterprises.demo).
 3. The street staff member ``staff`` is the street's duty officer.
 4. The detectors: how many a site has depends on its category (several per room-like unit in
    small hotels, rentals, old courtyards and care homes; none where a fire alarm system is
@@ -24,8 +25,10 @@ import datetime
 import hashlib
 import importlib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,6 +51,7 @@ INTEGRATIONS = [
 
 SECOND_STATION_NAME = "磨子桥社区微型消防站"
 SECOND_STATION_PHONE = "028-85550121"
+SECOND_OPERATOR = registry_demo.DemoUser("station2", "罗志强", User.Role.STATION_OPERATOR, "13540012233")
 DUTY_OFFICER_USERNAME = "staff"
 
 # The communities by their index in enterprises.demo.COMMUNITIES. They lie on a 4 x 2 layout,
@@ -240,6 +244,7 @@ class DemoIntegration:
 class AlarmSeedResult:
     created: dict[str, int] = field(default_factory=dict)
     integrations: list[DemoIntegration] = field(default_factory=list)
+    created_usernames: list[str] = field(default_factory=list)
     devices: int = 0
     skipped_reason: str = ""  # "no_street" when the registry's demo street is missing
 
@@ -273,8 +278,24 @@ def _integrations(models: dict[str, DeviceModel]) -> tuple[dict[str, DemoIntegra
     return by_platform, created
 
 
-def _stations(street: Street) -> tuple[int, int]:
-    """The second station and each community's primary and backup; returns (stations, assignments) created."""
+def _second_operator(station: FireStation) -> list[str]:
+    """The second station's operator, so that its console has someone to answer; returns the usernames created."""
+    spec = SECOND_OPERATOR
+    if User.objects.filter(username=spec.username).exists():
+        return []
+    User.objects.create(
+        username=spec.username,
+        full_name=spec.full_name,
+        role=spec.role,
+        phone=spec.phone,
+        password=make_password(registry_demo.DEMO_PASSWORD),
+        station=station,
+    )
+    return [spec.username]
+
+
+def _stations(street: Street) -> tuple[FireStation, int, int]:
+    """The second station and each community's primary and backup; returns (the station, stations, assignments created)."""
     street_station = FireStation.objects.filter(name=registry_demo.STATION_NAME).first()
     second, second_created = FireStation.objects.get_or_create(
         name=SECOND_STATION_NAME, defaults={"street": street, "phone": SECOND_STATION_PHONE}
@@ -287,7 +308,7 @@ def _stations(street: Street) -> tuple[int, int]:
     if second_created:
         second.grids.set(Grid.objects.filter(community__in=east))
     if street_station is None:
-        return int(second_created), 0
+        return second, int(second_created), 0
     taken = set(StationAssignment.objects.filter(community__in=communities.values()).values_list("community_id", flat=True))
     missing = []
     for indexes, primary, backup in ((WEST_COMMUNITIES, street_station, second), (EAST_COMMUNITIES, second, street_station)):
@@ -296,7 +317,7 @@ def _stations(street: Street) -> tuple[int, int]:
             if community is not None and community.pk not in taken:
                 missing.append(StationAssignment(community=community, primary=primary, backup=backup))
     StationAssignment.objects.bulk_create(missing)
-    return int(second_created), len(missing)
+    return second, int(second_created), len(missing)
 
 
 def _duty_officer(street: Street) -> int:
@@ -325,6 +346,17 @@ def _demo_site_ids(rows: list[dict], street: Street) -> dict[int, int]:
     return found
 
 
+def demo_logins(*, known_current: Iterable[str] = ()) -> list[registry_demo.DemoLogin]:
+    """The second station's operator, if there is one, with the demo password where it still opens the account."""
+    user = User.objects.filter(username=SECOND_OPERATOR.username).first()
+    if user is None:
+        return []
+    current = user.username in known_current or check_password(registry_demo.DEMO_PASSWORD, user.password)
+    return [
+        registry_demo.DemoLogin(user.username, str(user.get_role_display()), registry_demo.DEMO_PASSWORD if current else None)
+    ]
+
+
 def demo_integrations() -> list[Integration]:
     """The demo's integrations that exist, in platform order."""
     names = [name for _platform, name in INTEGRATIONS]
@@ -343,7 +375,9 @@ def seed_alarm_demo() -> AlarmSeedResult:
     models = _preset_models()
     integrations, result.created["integrations"] = _integrations(models)
     result.integrations = [integrations[platform] for platform, _name in INTEGRATIONS]
-    result.created["stations"], result.created["assignments"] = _stations(street)
+    second, result.created["stations"], result.created["assignments"] = _stations(street)
+    result.created_usernames = _second_operator(second)
+    result.created["users"] = len(result.created_usernames)
     result.created["duty_officers"] = _duty_officer(street)
 
     rows = registry_demo.demo_site_rows()

@@ -3,15 +3,17 @@ a few thousand detectors on the street's own sites with valid, unique IMEIs, two
 street, a duty officer; the same rows on every load and nothing added on a second run."""
 
 import hashlib
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import FireStation
+from accounts.models import FireStation, User
 from alarms import demo
 from alarms.models import Device, DutyOfficer, Integration, StationAssignment
 from alarms.services import stations_for_site
@@ -115,6 +117,13 @@ def test_two_stations_share_the_street_each_backing_the_other_up(seeded, db):
     assert stations_for_site(site=east) == (second, street_station)
 
 
+def test_the_second_station_has_an_operator_who_signs_in(seeded, db, client):
+    operator = User.objects.get(username="station2")
+    assert (operator.role, operator.station.name) == (User.Role.STATION_OPERATOR, demo.SECOND_STATION_NAME)
+    assert client.login(request=HttpRequest(), username="station2", password=registry_demo.DEMO_PASSWORD)
+    assert seeded.created_usernames == ["station2"]
+
+
 def test_street_staff_is_the_duty_officer(seeded, db):
     assert DutyOfficer.objects.get(street__code=registry_demo.STREET_CODE).user.username == "staff"
 
@@ -149,6 +158,7 @@ def test_command_prints_the_ingest_urls_with_the_logins(seeded, db):
     out = StringIO()
     call_command("seed_demo", "--if-empty", stdout=out)
     output = out.getvalue()
+    assert re.search(rf"station2\s+/ {registry_demo.DEMO_PASSWORD}", output)
     for integration in demo.demo_integrations():
         assert integration.ingest_url() in output
         # Shown only when created.

@@ -62,8 +62,10 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(_("The demo street is already loaded; nothing to add."))
             self.seed_history()
-            new_secrets = self.seed_alarms()
-        self.write_logins(demo.demo_logins(known_current=created_usernames))
+            new_secrets, alarm_usernames = self.seed_alarms()
+            created_usernames = [*created_usernames, *alarm_usernames]
+        logins = demo.demo_logins(known_current=created_usernames)
+        self.write_logins(logins + alarm_demo.demo_logins(known_current=created_usernames))
         self.write_integrations(alarm_demo.demo_integrations(), new_secrets)
 
     def seed_history(self) -> None:
@@ -101,10 +103,11 @@ class Command(BaseCommand):
             if missing:
                 self.stdout.write(self.style.WARNING(_("No site is %(colours)s.") % {"colours": "、".join(missing)}))
 
-    def seed_alarms(self) -> dict[int, str]:
+    def seed_alarms(self) -> tuple[dict[int, str], list[str]]:
         """The device integrations, detectors, second station and duty officer (alarms.demo), after the history.
 
-        Returns the secrets of the integrations this run created, by integration id: shown once, here.
+        Returns the secrets of the integrations this run created, by integration id (shown once, here),
+        and the users it created.
         """
         started = time.perf_counter()
         result = alarm_demo.seed_alarm_demo()
@@ -117,14 +120,15 @@ class Command(BaseCommand):
                     _(
                         "Smoke detectors loaded in %(seconds).1f s. Integrations: %(integrations)d, detectors: %(devices)d "
                         "(%(total)d in all), fire stations: %(stations)d, station assignments: %(assignments)d, "
-                        "duty officers: %(duty_officers)d."
+                        "users: %(users)d, duty officers: %(duty_officers)d."
                     )
                     % {"seconds": elapsed, "total": result.devices, **result.created}
                 )
             )
         else:
             self.stdout.write(_("The demo street already has its smoke detectors; none added."))
-        return {item.integration.pk: item.new_secret for item in result.integrations if item.new_secret}
+        secrets = {item.integration.pk: item.new_secret for item in result.integrations if item.new_secret}
+        return secrets, result.created_usernames
 
     def write_integrations(self, integrations: list[Integration], new_secrets: dict[int, str]) -> None:
         """Where each demo integration takes pushes (`manage.py simulate_devices` pushes there), as the logins are printed."""
