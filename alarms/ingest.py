@@ -194,7 +194,8 @@ def prepare_events(*, integration: Integration, reports: list[RawReport]) -> Pre
     imeis = {report.imei for report in reports if report.imei}
     devices = Device.objects.filter(integration=integration).filter(Q(platform_device_id__in=ids) | Q(imei__in=imeis))
     by_id, by_imei = {}, {}
-    for device in devices.select_related("model"):
+    # No ordering: the model's default (by site name, then place) would join the sites and sort, for nothing.
+    for device in devices.select_related("model").order_by():
         by_id[device.platform_device_id] = device
         if device.imei:
             by_imei[device.imei] = device
