@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "riskplatform.pages.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before every middleware that reads or writes the body, so that it compresses the final page.
+    "riskplatform.compression.CompressTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -59,7 +59,7 @@ async def browser(anyio_backend):
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         pytest.fail(
             f"The browser journeys need Debian's Chromium at {CHROMIUM}; "
-            "install it with `apt-get install -y chromium fonts-noto-cjk` (or run `make chromium`).",
+            "install it with `apt-get install -y chromium fonts-noto-cjk` (or run `make test-system-packages`).",
             pytrace=False,
         )
     from playwright.async_api import async_playwright
