@@ -162,6 +162,8 @@ def test_concurrent_identical_pushes_make_one_event_one_incident_one_notice(onen
         thread.join(30)
 
     assert answers == [200, 200]
+    # The session's worker, when one runs, may have claimed the event before either thread: wait for it.
+    wait_for(lambda: Event.objects.filter(processed_at__isnull=False).exists())
     assert (Event.objects.count(), Incident.objects.count(), DispatchNotice.objects.count()) == (1, 1, 1)
     assert Delivery.objects.count() == 2
 
