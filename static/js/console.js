@@ -118,7 +118,12 @@
   function refreshAll(incidents) {
     var before = knownIds();
     fetchHtml(text.cardsUrl).then(function (html) {
-      cards.replaceChildren(parse(html));
+      var fresh = parse(html);
+      fresh.querySelectorAll("[data-incident]").forEach(function (card) {
+        var current = document.getElementById(card.id);
+        if (current && inUse(current, card)) card.replaceWith(current);
+      });
+      cards.replaceChildren(fresh);
       var arrived = incidents.some(function (incident) {
         return !before[String(incident.id)] && incident.status === "new";
       });
@@ -131,15 +136,27 @@
     var url = text.cardUrl.replace(/\/0\/card\/$/, "/" + id + "/card/");
     var isNew = !knownIds()[String(id)];
     fetchHtml(url).then(function (html) {
-      place(parse(html).firstElementChild);
-      if (isNew && reason !== "resolved") announce();
+      var card = parse(html).firstElementChild;
+      place(card, true);
+      if (isNew && card && card.dataset.status === "new") announce();
       afterChange();
     }).catch(function () {});
   }
 
-  function place(card) {
-    if (!card) return;
+  // A card someone is working in (the resolve form open, a field focused) is not redrawn by a push
+  // while its incident keeps its state: the redraw would close the form and drop what was typed.
+  function inUse(current, card) {
+    return (
+      current.dataset.status === card.dataset.status &&
+      (current.querySelector("details[open]") !== null || current.contains(document.activeElement))
+    );
+  }
+
+  // Put a card drawn by the server in place: the step's answer always, a push's redraw unless in use.
+  function place(card, fromPush) {
+    if (!card || !card.matches("[data-incident]")) return;
     var current = document.getElementById(card.id);
+    if (current && fromPush && inUse(current, card)) return;
     if (current) {
       current.replaceWith(card);
     } else {
@@ -151,6 +168,8 @@
       // A resolved incident leaves the console after a moment, its outcome seen.
       setTimeout(function () {
         card.remove();
+        // The last one gone: the server's "no open incidents" in its place.
+        if (!cards.querySelector("[data-incident]")) refreshAll([]);
       }, 8000);
     }
   }
@@ -260,11 +279,16 @@
       headers: { "X-Console": "1", "X-CSRFToken": data.get("csrfmiddlewaretoken") },
     })
       .then(function (response) {
-        if (response.status !== 200 && response.status !== 400) throw new Error(String(response.status));
+        // Redirected: the session ended and the login page answered; not a card.
+        if (response.redirected || (response.status !== 200 && response.status !== 400)) {
+          throw new Error(String(response.status));
+        }
         return response.text();
       })
       .then(function (html) {
-        place(parse(html).firstElementChild);
+        var card = parse(html).firstElementChild;
+        if (!card || !card.matches("[data-incident]")) throw new Error("not a card");
+        place(card, false);
         afterChange();
       })
       .catch(function () {
