@@ -159,7 +159,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_KEY_PREFIX}:asgi" if REDIS_KEY_PREFIX else "asgi"},
+            "CONFIG": {
+                # redis-py 8 times every read out after 5 s by default, the very time the layer's
+                # blocking receive (BZPOPMIN) waits for a message: an idle or busy console's read
+                # then fails first, its consumer dies and the socket drops (channels_redis#422).
+                # Longer than that wait, a connection that is really gone still fails.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": f"{REDIS_KEY_PREFIX}:asgi" if REDIS_KEY_PREFIX else "asgi",
+            },
         }
     }
 else:
