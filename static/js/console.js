@@ -18,6 +18,7 @@
 
   var socket = null;
   var retryDelay = 1000;
+  var retryTimer = null;
   var pingTimer = null;
   var pongDeadline = null;
   var stopped = false;
@@ -33,14 +34,19 @@
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/console/");
-    setLine("connecting", text.textConnecting);
-    socket.onopen = function () {
+    var ws = new WebSocket(scheme + location.host + "/ws/console/");
+    socket = ws;
+    clearTimeout(retryTimer);
+    // Once lost, the line says so until it is live again, through every attempt in between.
+    if (line.dataset.state !== "offline") setLine("connecting", text.textConnecting);
+    ws.onopen = function () {
+      if (ws !== socket) return;
       retryDelay = 1000;
       setLine("live", text.textLive);
       startPings();
     };
-    socket.onmessage = function (event) {
+    ws.onmessage = function (event) {
+      if (ws !== socket) return;
       var message;
       try {
         message = JSON.parse(event.data);
@@ -55,7 +61,8 @@
         refreshOne(message.incident.id, message.reason);
       }
     };
-    socket.onclose = function (event) {
+    ws.onclose = function (event) {
+      if (ws !== socket) return;
       stopPings();
       if (event.code === 4401) {
         stopped = true;
@@ -69,10 +76,22 @@
       }
       if (stopped) return;
       setLine("offline", text.textLost);
-      setTimeout(connect, retryDelay);
+      retryTimer = setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 10000);
     };
   }
+
+  // The browser knows when its network goes: an open WebSocket is not closed by it (Chromium keeps
+  // it until the pings fail), so the line is closed at once and said lost, and tried again as soon
+  // as the network is back rather than at the end of the back-off.
+  window.addEventListener("offline", function () {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.close();
+  });
+  window.addEventListener("online", function () {
+    if (stopped || !socket || socket.readyState !== WebSocket.CLOSED) return;
+    retryDelay = 1000;
+    connect();
+  });
 
   // A line can die without a close (a phone changing networks): a ping unanswered in 10 s ends it.
   function startPings() {
