@@ -15,8 +15,10 @@ from riskplatform.api import error_response, is_api_request
 
 @login_required
 def home(request):
-    """Grid workers start on their tasks (their grid is one tap away), station operators on their console,
-    everyone else on the registry."""
+    """Street office staff and admins start on the overview of their scope, grid workers on their tasks
+    (their grid is one tap away), station operators on their console, everyone else on the registry."""
+    if request.user.is_admin or request.user.role == User.Role.STREET_STAFF:
+        return redirect("dashboards:overview")
     if request.user.role == User.Role.GRID_WORKER and not request.user.is_admin:
         return redirect("inspections-phone:tasks")
     if request.user.role == User.Role.STATION_OPERATOR and request.user.station_id and not request.user.is_admin:

@@ -6,4 +6,9 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("sites/<int:pk>/", views.site_file, name="site-file"),
+    # The overview of the user's scope, and the drill-down street -> community -> grid -> site file.
+    path("overview/", views.overview, name="overview"),
+    path("overview/street/<int:pk>/", views.overview, {"level": "street"}, name="overview-street"),
+    path("overview/community/<int:pk>/", views.overview, {"level": "community"}, name="overview-community"),
+    path("overview/grid/<int:pk>/", views.overview, {"level": "grid"}, name="overview-grid"),
 ]

@@ -13,6 +13,9 @@ def navigation(request):
         return {"nav_items": [], "scope_label": "", "unread_notifications": 0, "may_register_devices": False}
     may_register_devices = user_may_register_devices(user=user)
     items = []
+    # The street office runs the street from the overview: its first item (dashboards.views.overview).
+    if user.is_admin or user.role == User.Role.STREET_STAFF:
+        items.append((_("Overview"), reverse("dashboards:overview")))
     if user_has_console(user=user):
         items.append((_("Console"), reverse("alarms:console")))
     if user.role == User.Role.GRID_WORKER and not user.is_admin:
