@@ -22,6 +22,7 @@ ONENET_RULES = [
     {"stream": "tamper", "value": 0, "type": "tamper_restored"},
     {"stream": "heartbeat", "type": "heartbeat"},
     {"stream": "battery", "type": "heartbeat"},
+    {"stream": "rssi", "type": "heartbeat"},
 ]
 
 CTWING_RULES = [
@@ -36,6 +37,7 @@ CTWING_RULES = [
     {"stream": "self_test", "value": 1, "type": "test"},
     {"stream": "tamper_state", "value": 0, "type": "tamper_restored"},
     {"stream": "battery_value", "type": "heartbeat"},
+    {"stream": "signal_strength", "type": "heartbeat"},
 ]
 
 PRESETS = [

@@ -33,6 +33,14 @@ def test_onenet_data_point_is_stored_as_a_fire_alarm_of_its_device(onenet, detec
     assert event.delivery.outcome == Delivery.Outcome.ACCEPTED and event.delivery.verified
 
 
+def test_onenet_signal_reading_alone_is_a_heartbeat_with_its_signal(onenet, detector):
+    assert push(onenet, onenet_body(data_point("rssi", -87), onenet.secret)).status == 200
+
+    event = Event.objects.get()
+    assert (event.type, event.stream) == (EventType.HEARTBEAT, "rssi")
+    assert event.signal == -87
+
+
 def test_onenet_list_of_messages_is_one_delivery_in_one_transaction(onenet, detector):
     # Example 2 of the guide: cached data points pushed as a list.
     messages = [data_point("battery", 87, at=1466133706841), data_point("battery", 86, at=1466133706842)]
