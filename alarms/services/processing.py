@@ -75,6 +75,10 @@ def _fire_alarm(*, event: Event) -> Incident | None:
             _flag_unknown_fire_alarm(event=event)
             return None
         site = Site.objects.select_for_update().select_related("grid__community").get(pk=device.site_id)
+        # A detector that alarms is alive: its last report is this one (the offline check reads it).
+        Device.objects.filter(pk=device.pk).filter(Q(last_seen__isnull=True) | Q(last_seen__lt=event.occurred_at)).update(
+            last_seen=event.occurred_at
+        )
         window = datetime.timedelta(seconds=settings.ALARM_GROUP_WINDOW_SECONDS)
         incident = (
             Incident.objects.select_for_update()

@@ -51,6 +51,14 @@ def test_fire_alarm_opens_an_incident_with_a_notice_to_the_primary_station(onene
     assert Event.objects.get().processed_at is not None
 
 
+def test_a_fire_alarm_is_the_detectors_last_report(onenet, detector, station):
+    event = alarm(onenet)
+    event_process(event_id=event.pk)
+
+    detector.refresh_from_db()
+    assert detector.last_seen == event.occurred_at
+
+
 def test_processing_twice_changes_nothing_twice(onenet, detector, station):
     event = alarm(onenet)
 
