@@ -50,6 +50,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import math
 import re
 import struct
 from collections.abc import Iterable
@@ -110,13 +111,46 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _not_json_number(name: str):
+    raise MalformedError(f"the body is not JSON: {name} is not a number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise MalformedError(f"the body is not JSON: {text[:40]} is out of range")
+    return number
+
+
+# Strict JSON: Python's reader takes NaN and Infinity (and 1e999 as infinity), which PostgreSQL's jsonb refuses.
+_decoder = json.JSONDecoder(parse_constant=_not_json_number, parse_float=_finite)
+
+
+def _checked(document: Any) -> Any:
+    """``document`` once no string in it holds a NUL character, which PostgreSQL cannot store in text or jsonb."""
+    pending = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise MalformedError("the body holds a NUL character (\\u0000)")
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return document
+
+
 def _json(body: bytes) -> Any:
     try:
-        return json.loads(body.decode("utf-8"))
+        return _checked(_decoder.decode(body.decode("utf-8")))
     except UnicodeDecodeError:
         raise MalformedError("the body is not UTF-8") from None
     except ValueError as error:
         raise MalformedError(f"the body is not JSON: {error}") from None
+    except RecursionError:
+        raise MalformedError("the body is not JSON: it nests too deeply") from None
 
 
 def value_text(value) -> str:
@@ -172,7 +206,7 @@ def reading(*, report: RawReport, stream: str) -> int | None:
         if name == stream:
             try:
                 return int(float(value_text(value)))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a number, or an infinite one
                 return None
     return None
 
@@ -209,7 +243,7 @@ def onenet_verify_url(*, tokens: Iterable[str], msg: str, nonce: str, signature:
 
 def _top_level_spans(text: str) -> dict[str, tuple[Any, str]]:
     """The top-level members of a JSON object: {name: (value, the value's text as it stood in the body)}."""
-    decoder = json.JSONDecoder()
+    decoder = _decoder
     spans: dict[str, tuple[Any, str]] = {}
     whitespace = re.compile(r"[ \t\n\r]*")
 
@@ -231,7 +265,7 @@ def _top_level_spans(text: str) -> dict[str, tuple[Any, str]]:
             raise MalformedError("the body is not a JSON object")
         index = skip(index + 1)
         value, end = decoder.raw_decode(text, index)
-        spans[name] = (value, text[index:end])
+        spans[_checked(name)] = (_checked(value), text[index:end])
         index = skip(end)
         if index < len(text) and text[index] == ",":
             index = skip(index + 1)
@@ -285,6 +319,8 @@ def onenet_parse(*, body: bytes, tokens: list[str] | None, aes_key: str, now: da
         members = _top_level_spans(text)
     except ValueError as error:
         raise MalformedError(f"the body is not JSON: {error}") from None
+    except RecursionError:
+        raise MalformedError("the body is not JSON: it nests too deeply") from None
     nonce = members.get("nonce", (None, ""))[0]
     signature = (members.get("msg_signature") or members.get("signature") or (None, ""))[0]
     if "enc_msg" in members:
@@ -478,7 +514,11 @@ def _webhook_time(value, *, where: str, now: datetime.datetime) -> datetime.date
         raise MalformedError(f"{where}.at is neither ISO 8601 nor milliseconds")
     if timezone.is_naive(parsed):
         raise MalformedError(f"{where}.at has no time zone")
-    return parsed
+    try:
+        # Stored in UTC: 0001-01-01T00:00+08:00 has no UTC time.
+        return parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        raise MalformedError(f"{where}.at is out of range") from None
 
 
 def _number(value, *, where: str) -> int | None:
@@ -486,7 +526,7 @@ def _number(value, *, where: str) -> int | None:
         return None
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise MalformedError(f"{where} is not a number") from None
 
 

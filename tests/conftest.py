@@ -8,12 +8,15 @@ Then the personas shared by the tests (STYLE.md): two grids of one community, a 
 in another community, the people who work them, street staff, a station and an admin.
 """
 
+import os
 import time
 
 import psycopg
 import pytest
 from django.db import OperationalError
 from django.db.backends.postgresql.operations import DatabaseOperations
+from hypothesis import settings as hypothesis_settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from accounts.models import User
 from tests import testrun
@@ -26,6 +29,14 @@ from tests.factories import (
     UserFactory,
 )
 from tests.reference_data import ensure_reference_data
+
+# Property tests (hypothesis): CI tries the same inputs on every run and keeps none; a developer's runs
+# explore new ones and remember the failing ones, under var/ rather than in the work tree.
+# HYPOTHESIS_PROFILE chooses another profile.
+set_hypothesis_home_dir("var/hypothesis")
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 @pytest.fixture(scope="session")
