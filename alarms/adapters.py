@@ -515,10 +515,11 @@ def _webhook_time(value, *, where: str, now: datetime.datetime) -> datetime.date
     if timezone.is_naive(parsed):
         raise MalformedError(f"{where}.at has no time zone")
     try:
-        # Stored in UTC: 0001-01-01T00:00+08:00 has no UTC time.
-        return parsed.astimezone(datetime.UTC)
+        # Stored in UTC: 0001-01-01T00:00+08:00 has no UTC time. The time is kept as sent (the event's identity).
+        parsed.astimezone(datetime.UTC)
     except OverflowError:
         raise MalformedError(f"{where}.at is out of range") from None
+    return parsed
 
 
 def _number(value, *, where: str) -> int | None:

@@ -54,3 +54,10 @@ def devices_offline_check_task() -> int:
     from .services import devices_offline_check
 
     return devices_offline_check()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def alarm_records_prune_task() -> dict:
+    from .services import alarm_records_prune
+
+    return alarm_records_prune()

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "axes",
+    "django_guid",
     "accounts",
     "files",
     "enterprises",
@@ -87,6 +88,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last but one: request latency by view (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id (X-Request-ID) of every log line and response (django-guid); a proxy's only when trusted.
+    "riskplatform.operations.RequestIdFromTrustedProxyMiddleware",
+    "django_guid.middleware.guid_middleware",
+    # /healthz, /readyz and /metrics answer before host checks, HTTPS redirects and sessions.
+    "riskplatform.operations.OperationsMiddleware",
     "riskplatform.pages.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before every middleware that reads or writes the body, so that it compresses the final page.
@@ -101,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "riskplatform.pages.ApplicationErrorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, so that it sees the response of a locked-out sign-in (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,6 +211,7 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "alarms.tasks.spool_replay_task": {"queue": "critical"},
     "alarms.tasks.telemetry_process_task": {"queue": "telemetry"},
     "alarms.tasks.devices_offline_check_task": {"queue": "telemetry"},
+    "alarms.tasks.alarm_records_prune_task": {"queue": "default"},
 }
 # Every periodic task is declared here, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -219,6 +229,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "options": {"expires": float(os.environ.get("ALARM_SWEEP_SECONDS", "5"))},
     },
     "devices-offline-check": {"task": "alarms.tasks.devices_offline_check_task", "schedule": 60.0},
+    # Nightly (beat's first run after start-up, then daily): deliveries and events past ALARM_RETENTION_DAYS.
+    "alarm-records-prune": {"task": "alarms.tasks.alarm_records_prune_task", "schedule": 86400.0},
 }
 
 # --- Auth ------------------------------------------------------------------------
@@ -389,11 +401,58 @@ if env_bool("BEHIND_TLS_PROXY", False):
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# --- Operations (README.md, "Health, metrics and logs") ------------------------------
+# /readyz fails while the oldest event stored but not processed is older than this.
+READY_MAX_EVENT_AGE_SECONDS = float(os.environ.get("READY_MAX_EVENT_AGE_SECONDS", "60"))
+# /metrics answers these addresses or networks (as the ASGI server resolved them), or a request
+# carrying "Authorization: Bearer <METRICS_TOKEN>"; everyone else 403.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# The events-received gauge counts the events of deliveries received this many seconds back.
+METRICS_EVENTS_WINDOW_SECONDS = int(os.environ.get("METRICS_EVENTS_WINDOW_SECONDS", "300"))
+# Take a request's X-Request-ID as sent only when a trusted proxy in front sets it on every request.
+REQUEST_ID_FROM_PROXY = env_bool("REQUEST_ID_FROM_PROXY", False)
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    # Only a UUID (with or without dashes, as nginx's $request_id) is taken as sent; anything else is replaced.
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+}
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
+# GB 50440: device records are kept at least a year; deliveries and events older than this are pruned.
+ALARM_RETENTION_DAYS = int(os.environ.get("ALARM_RETENTION_DAYS", "365"))
+if ALARM_RETENTION_DAYS < 365:
+    raise ImproperlyConfigured(
+        f"ALARM_RETENTION_DAYS={ALARM_RETENTION_DAYS}: device deliveries and events are kept at least 365 days (GB 50440)."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"refusals_without_traceback": {"()": "riskplatform.logging.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]}},
+    "filters": {
+        "refusals_without_traceback": {"()": "riskplatform.logging.RefusalsWithoutTraceback"},
+        # Every record carries the request id (None outside a request).
+        "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+    },
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        # One JSON object a line: time, level, logger, message, request id, and any extra fields.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["refusals_without_traceback", "request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's own "django" logger has a console handler of its own (under DEBUG) and
     # also propagates to the root: without this, every error would be written twice.
@@ -401,6 +460,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # django-axes reports every sign-in at INFO; its warnings (lockouts) are what matter.
         "axes": {"level": "WARNING"},
+        # django-guid reports every request's id at INFO; a replaced invalid id is a warning.
+        "django_guid": {"level": "WARNING"},
         # WeasyPrint reports every step of every PDF at INFO; its warnings (an image it could not read) stay.
         "weasyprint.progress": {"level": "WARNING"},
     },

@@ -21,6 +21,7 @@ from .incidents import (
     user_may_act,
 )
 from .processing import alarms_sweep, device_health_changed, devices_offline_check, event_process, telemetry_process
+from .retention import alarm_records_prune
 from .setup import (
     DEVICE_IMPORT_COLUMNS,
     device_model_save,
@@ -35,6 +36,7 @@ from .setup import (
 
 __all__ = [
     "DEVICE_IMPORT_COLUMNS",
+    "alarm_records_prune",
     "alarms_sweep",
     "console_push",
     "device_health_changed",
