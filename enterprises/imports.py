@@ -92,6 +92,10 @@ def _decimal(text: str) -> Decimal:
         raise _CellError(_("Enter a number.")) from None
     if not number.is_finite():
         raise _CellError(_("Enter a number."))
+    # Far beyond every bound of the registry (SITE_BOUNDS): refused before rounding it (which cannot) or
+    # making it a whole number (which would take the time and memory of its digits, 1e9999999 has ten million).
+    if number.adjusted() > 15:
+        raise _CellError(_("The number is too large."))
     return number
 
 
