@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from accounts.models import User
+from dashboards import selectors
 from dashboards.selectors import OverviewScope, inspection_figures, interval_days_case
 from enterprises.models import Site
 from hazards.selectors import inspection_interval_days
@@ -58,7 +59,10 @@ def finished_at(n: int) -> datetime.datetime:
         (datetime.date(2026, 11, 1), datetime.date(2026, 11, 30), datetime.date(2026, 12, 3)),
     ],
 )
-def test_the_same_due_done_and_overdue_as_the_coverage_page(every_kind_of_site, staff, start, end, today):
+@pytest.mark.parametrize("per_site", [True, False], ids=["site by site", "all at once"])
+def test_the_same_due_done_and_overdue_as_the_coverage_page(monkeypatch, every_kind_of_site, staff, start, end, today, per_site):
+    # A street's page reads its sites' checks site by site, a city's all at once (LATERAL_MAX_GRIDS): both agree.
+    monkeypatch.setattr(selectors, "LATERAL_MAX_GRIDS", 1000 if per_site else 0)
     scope = OverviewScope(user=staff, level="all", unit=None, children="community")
     ours = inspection_figures(scope=scope, start=start, end=end, today=today, children={})
     theirs = coverage_totals(rows=inspection_coverage(user=staff, start=start, end=end, today=today))
