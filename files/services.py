@@ -163,13 +163,13 @@ def _reported_position(latitude, longitude) -> tuple[Decimal | None, Decimal | N
         message = _("Give both the latitude and the longitude, or neither.")
         raise ApplicationError(message, field_errors={"latitude" if latitude is None else "longitude": [message]})
     values = []
-    for field, value, bound in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+    for field, label, value, bound in (("latitude", _("latitude"), latitude, 90), ("longitude", _("longitude"), longitude, 180)):
         try:
             number = Decimal(str(value)) if not isinstance(value, bool) else None
         except ArithmeticError:
             number = None
         if number is None or not number.is_finite() or not -bound <= number <= bound:
-            message = _("Give the %(field)s in degrees, from -%(bound)d to %(bound)d.") % {"field": field, "bound": bound}
+            message = _("Give the %(field)s in degrees, from -%(bound)d to %(bound)d.") % {"field": label, "bound": bound}
             raise ApplicationError(message, field_errors={field: [message]})
         values.append(number.quantize(SIX_PLACES, rounding=ROUND_HALF_UP))
     return values[0], values[1]

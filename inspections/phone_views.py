@@ -32,9 +32,11 @@ CHECKLIST_CACHE = "inspection-checklists"
 SAMPLE_ID = "00000000-0000-0000-0000-000000000000"
 
 
-def _plural(singular: str, plural: str) -> dict:
-    """Both forms of a message with %(count)s, for the script to pick (Chinese has one)."""
-    return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}
+def _plural(translate) -> dict:
+    """Both forms of a message with %(count)s, for the script to pick (Chinese has one).
+
+    ``translate(n)`` calls ngettext with the literal messages, so that makemessages finds them."""
+    return {"one": translate(1), "other": translate(2)}
 
 
 def phone_strings() -> dict:
@@ -44,11 +46,16 @@ def phone_strings() -> dict:
     record will say.
     """
     return {
-        "waiting": _plural("%(count)s inspection waiting to send", "%(count)s inspections waiting to send"),
-        "failing": _plural("%(count)s item fails", "%(count)s items fail"),
+        "waiting": _plural(
+            lambda n: ngettext("%(count)s inspection waiting to send", "%(count)s inspections waiting to send", n)
+        ),
+        "failing": _plural(lambda n: ngettext("%(count)s item fails", "%(count)s items fail", n)),
         "missing": _plural(
-            "%(count)s item still needs an answer, or not applicable with a reason.",
-            "%(count)s items still need an answer, or not applicable with a reason.",
+            lambda n: ngettext(
+                "%(count)s item still needs an answer, or not applicable with a reason.",
+                "%(count)s items still need an answer, or not applicable with a reason.",
+                n,
+            )
         ),
         "progress": _("%(answered)s of %(total)s answered"),
         "draft": _("Started on this phone: %(answered)s of %(total)s answered"),
