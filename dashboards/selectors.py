@@ -333,54 +333,47 @@ def category_figures(*, scope: OverviewScope) -> list[dict]:
 
 
 def hazard_figures(*, scope: OverviewScope, periods: Periods, children: dict[int, dict]) -> dict:
-    """Open hazards by level and state, the overdue ones and the major ones listed for supervision
-    (one query), and the rectification rate of this quarter and this year (one query).
+    """Open hazards by level and state, the overdue ones and the major ones listed for supervision,
+    and the rectification rate of this quarter and this year (one query).
 
     Rectification rate, as the hazard statistics page has it (hazards.selectors.hazard_statistics):
     of the hazards found in the period, the share closed by now, in % to one decimal; none when
     nothing was found. Overdue: notified and past the deadline (hazards.selectors.overdue_q).
     """
-    hazards = Hazard.objects.filter(scope.grid_filter("site__grid")).order_by()
-    open_rows = (
-        hazards.filter(status__in=Hazard.OPEN_STATUSES)
-        .values("status", "level", "site__grid_id")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=overdue_q(today=periods.today)),
-            supervised=Count("pk", filter=Q(supervised_at__isnull=False)),
-        )
-    )
-    by_state = {(level, status): 0 for level in Hazard.Level.values for status in Hazard.OPEN_STATUSES}
-    overdue = supervised = 0
-    for row in open_rows:
-        by_state[(row["level"], row["status"])] += row["n"]
-        overdue += row["overdue"]
-        supervised += row["supervised"] if row["level"] == Hazard.Level.MAJOR else 0
-        child = children.get(scope.child_of(row["site__grid_id"]))
-        if child is not None:
-            child["open_hazards"] += row["n"]
-            child["overdue_hazards"] += row["overdue"]
-
     year_start, year_end = period_bounds(year=periods.today.year)
     quarter_start, quarter_end = period_bounds(year=periods.today.year, quarter=periods.quarter)
+    is_open, closed = Q(status__in=Hazard.OPEN_STATUSES), Q(status=Hazard.Status.CLOSED)
+    in_year = Q(found_at__gte=year_start, found_at__lt=year_end)
     in_quarter = Q(found_at__gte=quarter_start, found_at__lt=quarter_end)
-    closed = Q(status=Hazard.Status.CLOSED)
-    period_rows = (
-        hazards.filter(found_at__gte=year_start, found_at__lt=year_end)
-        .values("site__grid_id")
+    # The open hazards and this year's, in one pass over the scope's hazards.
+    rows = (
+        Hazard.objects.filter(scope.grid_filter("site__grid"), is_open | in_year)
+        .order_by()
+        .values("status", "level", "site__grid_id")
         .annotate(
-            found_year=Count("pk"),
-            closed_year=Count("pk", filter=closed),
+            open=Count("pk", filter=is_open),
+            overdue=Count("pk", filter=overdue_q(today=periods.today)),
+            supervised=Count("pk", filter=is_open & Q(supervised_at__isnull=False)),
+            found_year=Count("pk", filter=in_year),
+            closed_year=Count("pk", filter=in_year & closed),
             found_quarter=Count("pk", filter=in_quarter),
             closed_quarter=Count("pk", filter=in_quarter & closed),
         )
     )
+    by_state = {(level, status): 0 for level in Hazard.Level.values for status in Hazard.OPEN_STATUSES}
+    overdue = supervised = 0
     totals = {"found_year": 0, "closed_year": 0, "found_quarter": 0, "closed_quarter": 0}
-    for row in period_rows:
+    for row in rows:
+        if row["status"] in Hazard.OPEN_STATUSES:
+            by_state[(row["level"], row["status"])] += row["open"]
+        overdue += row["overdue"]
+        supervised += row["supervised"] if row["level"] == Hazard.Level.MAJOR else 0
         for name in totals:
             totals[name] += row[name]
         child = children.get(scope.child_of(row["site__grid_id"]))
         if child is not None:
+            child["open_hazards"] += row["open"]
+            child["overdue_hazards"] += row["overdue"]
             child["found_year"] += row["found_year"]
             child["closed_year"] += row["closed_year"]
     for child in children.values():

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -132,6 +135,21 @@ class Figure:
     tone: str = ""
     suffix: str = ""
 
+    @property
+    def html(self) -> str:
+        """The figure as the page shows it: the number, a link to its list; "—" where there is none (a
+        rate of nothing). ``data-count`` marks a figure its list counts exactly. Made here rather than by
+        an included template: a city's page shows some three hundred figures."""
+        classes = f"figure tone-{self.tone}" if self.tone else "figure"
+        if self.value is None:
+            return mark_safe('<span class="figure muted">—</span>')  # noqa: S308 (a constant)
+        text = f"{localize(self.value)}{self.suffix}"
+        if not self.url:
+            return format_html('<span class="{}">{}</span>', classes, text)
+        if self.exact:
+            return format_html('<a href="{}" class="{}" data-count="{}">{}</a>', self.url, classes, self.value, text)
+        return format_html('<a href="{}" class="{}">{}</a>', self.url, classes, text)
+
 
 # The filters each list understands (its filters.py or view). A link may carry a parameter its
 # list ignores today (a territory or date filter it lacks): that figure is then marked not exact.
@@ -153,6 +171,7 @@ class FigureLinks:
         self.figures = figures
         self.territory = self._territory()
         self.may_see_coverage = user_can_manage_campaigns(user=scope.user)
+        self.paths: dict[str, str] = {}
 
     def _territory(self) -> dict:
         """The list filter naming this page's unit; none where the user's own scope is already it."""
@@ -166,7 +185,9 @@ class FigureLinks:
     def link(self, name: str, value, params: dict | None = None, *, count: bool = True, territory: dict | None = None, **extra):
         query = {**(self.territory if territory is None else territory), **(params or {})}
         query = {key: item for key, item in query.items() if item is not None and item != ""}
-        url = reverse(name) + (f"?{urlencode(query)}" if query else "")
+        if name not in self.paths:
+            self.paths[name] = reverse(name)
+        url = self.paths[name] + (f"?{urlencode(query)}" if query else "")
         exact = count and set(query) <= LIST_FILTERS[name]
         return Figure(value=value, url=url, exact=exact, **extra)
 
