@@ -60,7 +60,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks for the second sign-in step of those who enrolled (riskplatform/admin_site.py).
+    "riskplatform.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_guid",
     "accounts",
     "files",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "riskplatform.operations.OperationsMiddleware",
     "riskplatform.pages.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy of every page (riskplatform/csp.py).
+    "riskplatform.csp.ContentSecurityPolicyMiddleware",
     # Before every middleware that reads or writes the body, so that it compresses the final page.
     "riskplatform.compression.CompressTextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step (accounts/otp.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -253,12 +261,28 @@ AXES_CLIENT_IP_CALLABLE = "accounts.views.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Twelve characters at least for everyone: staff and admins reach the whole street's records,
+# and one rule is simpler to explain than one per role.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sessions: never readable by scripts, not sent on cross-site posts (Lax, so that a QR tag scanned
+# by the phone's camera app still opens the file signed in), and ended after a time without a
+# request (each request moves the end on). Phones and station consoles keep theirs for
+# SESSION_IDLE_HOURS: a wall screen may wait days for an alarm. Staff and admins, at a desk with the
+# whole street's records, for SESSION_OFFICE_IDLE_MINUTES (accounts.otp.session_start).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_HOURS", str(14 * 24))) * 3600
+SESSION_OFFICE_IDLE_MINUTES = int(os.environ.get("SESSION_OFFICE_IDLE_MINUTES", "240"))
+# Second factor (django-otp, TOTP): optional for staff and admins; on, it is required of every admin.
+OTP_REQUIRED_FOR_ADMINS = env_bool("OTP_REQUIRED_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "riskplatform")
 
 # --- Language and time -----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -399,6 +423,23 @@ FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# No inline script or handler anywhere: the pages' code is in static/js/ (riskplatform/csp.py).
+# Photos resized on the phone are shown from blob: URLs; Pico's icons are data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        # The request's own ws:/wss: origin is added per request (the console, notifications).
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- Operations (README.md, "Health, metrics and logs") ------------------------------

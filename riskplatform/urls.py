@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import router as accounts_router
+from accounts.otp_views import LoginView
 from accounts.views import home, notification_open, notifications, notifications_read
 from alarms.api import router as alarms_router
 from alarms.ingest_views import ingest as alarm_ingest
@@ -15,6 +16,7 @@ from hazards.api import router as hazards_router
 from inspections.api import router as inspections_router
 from inspections.phone_views import service_worker
 from regulations.api import router as regulations_router
+from riskplatform.csp import swagger_csp
 
 api_patterns = [
     path("", include(accounts_router.urls)),
@@ -28,7 +30,9 @@ api_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Password, then a code for those who enrolled an authenticator (accounts/otp_views.py).
+    path("login/", LoginView.as_view(), name="login"),
+    path("", include("accounts.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("notifications/", notifications, name="notifications"),
     path("notifications/read/", notifications_read, name="notifications-read"),
@@ -50,7 +54,8 @@ urlpatterns = [
     path("api/ingest/<str:platform>/<str:key>", alarm_ingest, name="alarm-ingest"),
     path("api/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's script is a file of its own (the split view), so only its styles need the policy relaxed.
+    path("api/docs/", swagger_csp(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 handler400 = "riskplatform.pages.handler400"
