@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "channels",
     "axes",
+    "auditlog",
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who wrote, and from which address, for the audit log (riskplatform/audit.py).
+    "riskplatform.audit.AuditMiddleware",
     # request.user.is_verified(): whether this session passed the second step (accounts/otp.py).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -258,6 +261,49 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_VERBOSE = False
 # The address the ASGI server resolved (it trusts X-Forwarded-For only from FORWARDED_ALLOW_IPS).
 AXES_CLIENT_IP_CALLABLE = "accounts.views.client_address"
+
+# One audit log of every write, for every app (django-auditlog, riskplatform/audit.py): who (none for a
+# Celery task or a command: the system), when, what changed and from which address, written by the model
+# signals in the writer's own transaction. Admins read it in the admin and at /audit/.
+# Left out, each of them a record of what happened already: the platforms' raw deliveries and the device
+# events read from them, notifier attempts, the incident timeline (IncidentStep), and the history rows of
+# the registry, the library and the hazards (SiteChange, LibraryChange, HazardLog, SiteRiskFactorChange,
+# GradeChange); and bookkeeping no person writes: escalation timers, the notice counter, notifications.
+# Writes in bulk send no signal and are not in it: the import's sites (recorded in SiteChange with their
+# actor) and the telemetry batches' device health.
+AUDITLOG_INCLUDE_TRACKING_MODELS = [
+    {"model": "accounts.User", "exclude_fields": ["password", "last_login"]},
+    "accounts.Street",
+    "accounts.Community",
+    "accounts.Grid",
+    "accounts.FireStation",
+    "enterprises.Category",
+    "enterprises.Site",
+    "enterprises.SiteDocument",
+    {"model": "enterprises.SiteImport", "exclude_fields": ["errors"]},
+    "regulations.LegalBasis",
+    "regulations.Clause",
+    "regulations.ChecklistItem",
+    "regulations.ChecklistItemVersion",
+    "regulations.RiskFactorTemplate",
+    "hazards.Hazard",
+    "hazards.RectificationNotice",
+    "hazards.RemediationPlan",
+    "hazards.SiteRiskFactor",
+    "hazards.RiskEvent",
+    "inspections.Campaign",
+    "inspections.Inspection",
+    "inspections.InspectionItem",
+    "alarms.Integration",
+    "alarms.DeviceModel",
+    {"model": "alarms.Device", "exclude_fields": ["battery", "signal", "last_seen"]},
+    "alarms.Incident",
+    "alarms.StationAssignment",
+    "alarms.DutyOfficer",
+    "alarms.DispatchNotice",
+    "alarms.Notifier",
+    "files.Photo",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
