@@ -26,10 +26,10 @@ def test_wrong_password_is_refused(client, grid_worker):
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_staff_land_on_the_registry_and_see_their_street(client, staff):
+def test_staff_land_on_the_overview_and_see_their_street(client, staff):
     client.force_login(staff)
     response = client.get(reverse("home"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("enterprises:site-list")
+    assert response.redirect_chain[-1][0] == reverse("dashboards:overview")
     assert "望江路街道" in response.content.decode()
 
 
