@@ -130,10 +130,15 @@ def console_push(*, station_id: int, payload: dict) -> None:
 
 def notice_deliver(*, notice_id: int, reason: str = "new") -> bool:
     """Push a notice to its station's consoles and record when; False when the push failed (the sweep tries again)."""
-    notice = DispatchNotice.objects.select_related("incident").filter(pk=notice_id).first()
+    # One query for all the push shows, before it: each alarm waits for the one before on the critical worker.
+    notice = (
+        DispatchNotice.objects.select_related("incident__site__category", "incident__device", "station")
+        .filter(pk=notice_id)
+        .first()
+    )
     if notice is None or notice.station_id is None:
         return False
-    incident = _incident_for_push(notice.incident_id)
+    incident = notice.incident
     try:
         console_push(
             station_id=notice.station_id, payload=incident_console_payload(incident=incident, notice=notice, reason=reason)
