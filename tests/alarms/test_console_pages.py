@@ -26,7 +26,9 @@ def incident(onenet, detector, station):
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(client, settings):
+    """The services' messages and the pages in English, as these tests read them."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 

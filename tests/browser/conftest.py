@@ -21,6 +21,7 @@ WebSockets through Channels. Its consequences for a journey:
   (tests/reference_data.py).
 """
 
+import asyncio
 import os
 import re
 from pathlib import Path
@@ -130,6 +131,16 @@ async def log_in(page, user) -> None:
     await page.locator("input[name=password]").fill(PASSWORD)
     await page.locator("form:has(input[name=password]) button[type=submit]").click()
     await page.wait_for_url(lambda url: "/login/" not in url)
+
+
+async def wait_for_true(page, expression: str, *, timeout: float = 10) -> None:
+    """Wait until ``expression`` is true in the page. Playwright's wait_for_function compiles its
+    predicate with eval, which the Content Security Policy refuses; page.evaluate is not eval."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await page.evaluate(expression):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        await asyncio.sleep(0.1)
 
 
 async def page_width(page) -> int:

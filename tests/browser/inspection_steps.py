@@ -5,7 +5,7 @@ from io import BytesIO
 from PIL import Image, ImageDraw
 from playwright.async_api import expect
 
-from tests.browser.conftest import screenshot_dir
+from tests.browser.conftest import screenshot_dir, wait_for_true
 
 # The smallest target a finger hits reliably (WCAG 2.5.5, Apple's and Material's guidelines).
 TAP = 44
@@ -29,7 +29,7 @@ def photo_file(name: str = "IMG_20261125_101500.jpg") -> dict:
 
 async def controlled_by_service_worker(page) -> None:
     """Wait until the service worker serves the page (it claims the page once it is active)."""
-    await page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15_000)
+    await wait_for_true(page, "!!(navigator.serviceWorker && navigator.serviceWorker.controller)", timeout=15)
 
 
 async def checklist_of(page) -> dict:

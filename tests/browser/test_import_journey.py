@@ -51,7 +51,8 @@ async def upload(page, content: bytes) -> None:
 async def test_staff_import_shows_the_bad_row_then_commits_the_corrected_file(desktop_page, staff, grid, neighbour_grid):
     page = desktop_page
     await log_in(page, staff)
-    await expect(page).to_have_url(re.compile(r"/sites/$"))
+    await expect(page).to_have_url(re.compile(r"/overview/$"))
+    await page.goto("/sites/")
 
     await page.locator("main a[href='/sites/import/']").click()
     await expect(page).to_have_url(re.compile(r"/sites/import/$"))

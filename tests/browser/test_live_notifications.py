@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from accounts.services import user_notify
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_for_true
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +24,7 @@ OPEN_CHANNEL = """() => new Promise((resolve, reject) => {
 
 
 async def received(page, message_type: str) -> None:
-    await page.wait_for_function(f"window.received.some((message) => message.type === {message_type!r})")
+    await wait_for_true(page, f"window.received.some((message) => message.type === {message_type!r})")
 
 
 async def test_signed_in_page_receives_its_users_notification(desktop_page, staff):
