@@ -188,8 +188,10 @@ def test_metrics_answer_the_bearer_token_from_anywhere(client, settings):
 
 @pytest.mark.django_db
 def test_queue_depth_reads_this_deployments_prefixed_broker_lists(client, settings):
-    prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"]
-    assert prefix == f"{settings.REDIS_KEY_PREFIX}:"
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] == f"{settings.REDIS_KEY_PREFIX}:"
+    # A deployment of the test's own: the session's Celery worker serves this run's real queues.
+    prefix = f"{settings.REDIS_KEY_PREFIX}-metrics:"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": prefix}
     store = redis.Redis.from_url(settings.REDIS_URL)
     try:
         store.rpush(f"{prefix}telemetry", *["message"] * 3)
