@@ -448,7 +448,12 @@ def first_load(*, server_url: str, cookie: tuple[str, str], path: str) -> list[t
                     raise BenchmarkFailure(f"GET {path} answered HTTP {response.status if response else 'nothing'}")
                 page.locator(".check-card").first.wait_for(state="visible")
                 # Everything the first load brings, the service worker's own fetches (the shells it keeps) included.
-                page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+                # Polled with evaluate: wait_for_function compiles its predicate with eval, which the CSP refuses.
+                deadline = time.monotonic() + 15
+                while not page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)"):
+                    if time.monotonic() > deadline:
+                        raise BenchmarkFailure("the service worker did not take the page within 15 s")
+                    page.wait_for_timeout(100)
                 page.wait_for_load_state("networkidle")
                 cards = page.locator(".check-card").count()
                 if cards != CHECKLIST_ITEMS:
