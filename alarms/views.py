@@ -33,9 +33,8 @@ def _wants_fragment(request) -> bool:
     return request.headers.get("X-Console") == "1"
 
 
-def _card_context(request, incident: Incident, forms: dict | None = None, *, may_act: bool | None = None) -> dict:
-    if may_act is None:
-        may_act = services.user_may_act(incident=incident, user=request.user)
+def _card_context(request, incident: Incident, forms: dict | None = None) -> dict:
+    may_act = services.user_may_act(incident=incident, user=request.user)
     steps = services.incident_steps_possible(incident=incident) if may_act else []
     step_forms = {step: STEP_FORMS[step](prefix=f"i{incident.pk}-{step}") for step in steps}
     step_forms.update(forms or {})
@@ -47,17 +46,11 @@ def _ensure_console(request) -> None:
         raise PermissionDenied(_("The console is for the micro fire stations, the street's staff and admins."))
 
 
-def _console_cards(request) -> list[dict]:
-    incidents = console_incident_list(user=request.user)
-    allowed = services.incidents_user_may_act(incidents=incidents, user=request.user)
-    return [_card_context(request, incident, may_act=incident.pk in allowed) for incident in incidents]
-
-
 @login_required
 def console(request):
     """The station's wall screen and phone: open incidents, newest first, live."""
     _ensure_console(request)
-    cards = _console_cards(request)
+    cards = [_card_context(request, incident) for incident in console_incident_list(user=request.user)]
     return render(request, "alarms/console.html", {"cards": cards})
 
 
@@ -65,7 +58,7 @@ def console(request):
 def console_cards(request):
     """The open incidents' cards as they stand: the console's catch-up after its line came back."""
     _ensure_console(request)
-    cards = _console_cards(request)
+    cards = [_card_context(request, incident) for incident in console_incident_list(user=request.user)]
     return render(request, "alarms/_console_cards.html", {"cards": cards})
 
 

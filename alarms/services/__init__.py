@@ -18,7 +18,6 @@ from .incidents import (
     incident_on_scene,
     incident_resolve,
     incident_steps_possible,
-    incidents_user_may_act,
     user_may_act,
 )
 from .processing import alarms_sweep, device_health_changed, devices_offline_check, event_process, telemetry_process
@@ -55,7 +54,6 @@ __all__ = [
     "incident_push_update",
     "incident_resolve",
     "incident_steps_possible",
-    "incidents_user_may_act",
     "integration_create",
     "integration_rotate",
     "integration_set_active",

@@ -12,7 +12,6 @@ after confirmation; a station may dispatch before confirming.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,28 +36,16 @@ def _locked(*, incident: Incident, acting_user: User) -> Incident:
 
 
 def user_may_act(*, incident: Incident, user: User) -> bool:
-    return incident.pk in incidents_user_may_act(incidents=[incident], user=user)
-
-
-def incidents_user_may_act(*, incidents: list[Incident], user: User) -> set[int]:
-    """The ids of ``incidents`` ``user`` may take steps on, in at most one query (a console's cards):
-    admins, the street's staff, the operators of a station that got a notice, the duty officer called."""
     if not user.is_authenticated or not user.is_active:
-        return set()
+        return False
     if user.is_admin:
-        return {incident.pk for incident in incidents}
-    allowed, others = set(), []
-    for incident in incidents:
-        if user.role == User.Role.STREET_STAFF and user.street_id == incident.site.grid.community.street_id:
-            allowed.add(incident.pk)
-        else:
-            others.append(incident.pk)
-    if others:
-        called = Q(officer=user.pk)
-        if user.role == User.Role.STATION_OPERATOR and user.station_id:
-            called |= Q(station=user.station_id)
-        allowed |= set(DispatchNotice.objects.filter(called, incident__in=others).values_list("incident_id", flat=True))
-    return allowed
+        return True
+    if user.role == User.Role.STREET_STAFF and user.street_id == incident.site.grid.community.street_id:
+        return True
+    notices = DispatchNotice.objects.filter(incident=incident)
+    if user.role == User.Role.STATION_OPERATOR and user.station_id and notices.filter(station=user.station_id).exists():
+        return True
+    return notices.filter(officer=user.pk).exists()
 
 
 def incident_steps_possible(*, incident: Incident) -> list[str]:

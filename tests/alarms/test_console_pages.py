@@ -158,30 +158,3 @@ def test_the_site_file_shows_its_devices_and_alarms(client, staff, incident, det
     html = client.get(reverse("dashboards:site-file", args=[incident.site.pk])).content.decode()
     assert 'data-testid="site-devices"' in html and "17%" in html and detector.imei in html
     assert reverse("alarms:incident-detail", args=[incident.pk]) in html
-
-
-def test_the_consoles_query_count_does_not_grow_with_its_cards(client, operator, onenet, detector, station):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from alarms.models import Event
-    from tests.factories import SiteFactory
-
-    def alarm_at_another_site(n: int) -> None:
-        detector.site = SiteFactory(grid=detector.site.grid, name=f"第{n}家")
-        detector.save()
-        body = onenet_body(data_point("smoke_alarm", 1, at=1700000000000 + n), onenet.secret)
-        assert push(onenet, body).status == 200
-        event_process(event_id=Event.objects.latest("pk").pk)
-
-    client.force_login(operator)
-    alarm_at_another_site(1)
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(reverse("alarms:console")).status_code == 200
-    for n in range(2, 6):
-        alarm_at_another_site(n)
-    with CaptureQueriesContext(connection) as five:
-        html = client.get(reverse("alarms:console")).content.decode()
-    assert html.count('data-testid="incident-card"') == 5
-    assert html.count(step_url(Incident.objects.latest("pk"), "acknowledge")) == 1
-    assert len(five) == len(one)
