@@ -348,6 +348,14 @@ STATICFILES_DIRS = [
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     # IndexedDB for the inspection pages' drafts and outbox (build/umd.js, 4 KB).
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    # Charts of the staff dashboards (ECharts' build of line and bar charts, legend, tooltip and aria).
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
+# Of these package folders, only the files the pages load are served and collected (riskplatform/staticfinders.py).
+STATICFILES_PACKAGE_FILES = {"vendor/echarts": ["echarts.common.min.js"]}
+STATICFILES_FINDERS = [
+    "riskplatform.staticfinders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
