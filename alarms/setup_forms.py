@@ -33,14 +33,6 @@ def _integrations():
     return Integration.objects.only("pk", "name", "platform", "active").order_by("name")
 
 
-class DeviceFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Site or device"), required=False, max_length=100)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=EMPTY + Device.Status.choices)
-    integration = IntegrationChoiceField(
-        label=gettext_lazy("Integration"), required=False, queryset=_integrations(), empty_label="—"
-    )
-
-
 class DeviceForm(ApplicationErrorFormMixin, forms.Form):
     """A device's registration. The site is chosen on the page (a search, or the site file's link) and sent by its id."""
 

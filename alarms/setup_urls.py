@@ -9,6 +9,7 @@ from . import setup_views as views
 
 urlpatterns = [
     path("devices/", views.device_list_page, name="device-list"),
+    path("devices/export.xlsx", views.device_export, name="device-export"),
     path("devices/new/", views.DeviceCreateView.as_view(), name="device-create"),
     path("devices/import/", views.DeviceImportView.as_view(), name="device-import"),
     path("devices/<int:pk>/", views.device_detail, name="device-detail"),

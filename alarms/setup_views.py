@@ -21,13 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from enterprises.models import Site
 from enterprises.selectors import site_list, site_search_q
-from riskplatform.pages import ServiceFormView
+from riskplatform.pages import ServiceFormView, export_filters_refused
 
 from . import services
+from .exports import device_export_response
+from .filters import DeviceFilter
 from .models import EventType, Integration
 from .selectors import (
     delivery_list,
@@ -43,7 +44,6 @@ from .selectors import (
 )
 from .services.setup import DEVICE_IMPORT_REQUIRED, devices_import_rows
 from .setup_forms import (
-    DeviceFilterForm,
     DeviceForm,
     DeviceImportForm,
     DeviceModelForm,
@@ -79,28 +79,15 @@ def _partial(request) -> bool:
 
 @login_required
 def device_list_page(request):
-    """The devices of the user's scope, filtered by status, site (or IMEI) and integration."""
-    devices = device_list(user=request.user)
-    filters = DeviceFilterForm(request.GET)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        text = data["q"].replace("\x00", "").strip()
-        if text:
-            devices = devices.filter(
-                Q(site__in=Site.objects.filter(site_search_q(text=text)))
-                | Q(imei__startswith=text)
-                | Q(platform_device_id__iexact=text)
-            )
-        if data["status"]:
-            devices = devices.filter(status=data["status"])
-        if data["integration"]:
-            devices = devices.filter(integration=data["integration"])
-    page = Paginator(devices, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The devices of the user's scope, filtered by status, site (or IMEI), integration and area."""
+    filterset = DeviceFilter(request.GET, queryset=device_list(user=request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     may_register = user_may_register_devices(user=request.user)
     context = {
-        "filters": filters,
+        "filter": filterset,
+        "filters": filterset.form,
         "page": page,
         "query": query.urlencode(),
         "may_register": may_register,
@@ -108,6 +95,16 @@ def device_list_page(request):
     }
     template = "alarms/setup/_device_table.html" if _partial(request) else "alarms/setup/device_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def device_export(request):
+    """The filtered device list as .xlsx (the list's query parameters)."""
+    filterset = DeviceFilter(request.GET, queryset=device_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        return export_filters_refused(request, "alarms:device-list")
+    return device_export_response(devices=filterset.qs)
 
 
 @login_required

@@ -8,13 +8,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
 
-from riskplatform.pages import ServiceFormView
+from riskplatform.pages import ServiceFormView, export_filters_refused
 
 from . import services
+from .exports import incident_export_response
+from .filters import IncidentFilter
 from .forms import STEP_FORMS
 from .models import Incident
 from .selectors import console_incident_list, incident_get_for_user, incident_list, incident_page, user_has_console
@@ -70,30 +73,28 @@ def incident_card(request, pk: int):
 
 @login_required
 def incident_list_page(request):
-    """Every incident of the user's scope, newest first; open ones or all."""
-    incidents = incident_list(user=request.user)
-    status = request.GET.get("status", "")
-    if status == "open":
-        incidents = incidents.filter(status__in=Incident.OPEN_STATUSES)
-    elif status in Incident.Status.values:
-        incidents = incidents.filter(status=status)
-    else:
-        status = ""
-    real = request.GET.get("real", "")
-    if real in ("1", "0"):
-        incidents = incidents.filter(real=real == "1")
-    else:
-        real = ""
-    page = Paginator(incidents, 50).get_page(request.GET.get("page"))
+    """Every incident of the user's scope, newest first, filtered by status, verdict, day and area."""
+    filterset = IncidentFilter(request.GET, queryset=incident_list(user=request.user), request=request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
+        "filter": filterset,
         "page": page,
-        "query": urlencode({key: value for key, value in (("status", status), ("real", real)) if value}),
-        "status": status,
-        "real": real,
-        "statuses": Incident.Status.choices,
+        "query": query.urlencode(),
         "has_console": user_has_console(user=request.user),
     }
     return render(request, "alarms/incident_list.html", context)
+
+
+@login_required
+@require_GET
+def incident_export(request):
+    """The filtered incident list as .xlsx (the list's query parameters)."""
+    filterset = IncidentFilter(request.GET, queryset=incident_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        return export_filters_refused(request, "alarms:incident-list")
+    return incident_export_response(incidents=filterset.qs)
 
 
 def _detail_context(request, pk: int, forms: dict | None = None) -> dict:

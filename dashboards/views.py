@@ -1,6 +1,7 @@
 """Pages that compose every app's part of the street's picture. Read-only; each part comes from
 its app's selector and is drawn by its app's include template (ARCHITECTURE.md)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -15,11 +16,15 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.selectors import user_can_edit_registry
+from alarms.filters import OPEN as INCIDENTS_OPEN
+from alarms.filters import DeviceFilter, IncidentFilter
 from alarms.models import Device
 from alarms.selectors import site_alarm_section
+from enterprises.filters import NOT_GRADED, SiteFilter
 from enterprises.forms import SiteDocumentForm
 from enterprises.models import RiskColour, Site
 from enterprises.selectors import site_file_get
+from hazards.filters import HazardFilter
 from hazards.models import Hazard
 from hazards.selectors import site_hazard_section, site_risk_section
 from inspections.selectors import site_inspection_section, user_can_manage_campaigns
@@ -124,8 +129,10 @@ def _breadcrumb(scope: OverviewScope) -> list[tuple[str, str]]:
 class Figure:
     """A number of the overview and the list behind it.
 
-    ``exact`` says that the linked list, as it filters today, holds exactly ``value`` rows: false
-    where the list lacks a filter the figure needs (LIST_FILTERS), or for a rate or a time.
+    ``exact`` says that the linked list holds exactly ``value`` rows: false for a rate, a time,
+    or a count of something else than the list's rows (fire alarms, which the incident list
+    groups into incidents), and wherever a link would carry a parameter its list does not
+    know (LIST_FILTERS).
     """
 
     value: object
@@ -151,15 +158,15 @@ class Figure:
         return format_html('<a href="{}" class="{}">{}</a>', self.url, classes, text)
 
 
-# The filters each list understands (its filters.py or view). A link may carry a parameter its
-# list ignores today (a territory or date filter it lacks): that figure is then marked not exact.
+# The parameters each list understands: its filter set's, or its view's. A link carrying one its
+# list would ignore would not be exact, and is marked so.
 LIST_FILTERS = {
-    "enterprises:site-list": {"q", "community", "grid", "category", "status", "risk_colour"},
-    "hazards:hazard-list": {"q", "status", "open", "level", "overdue", "community", "grid", "category", "source", "site"},
+    "enterprises:site-list": set(SiteFilter.base_filters),
+    "hazards:hazard-list": set(HazardFilter.base_filters),
     "hazards:statistics": {"year", "quarter", "by"},
-    "inspections:coverage-sites": {"start", "end", "status", "grid", "community"},
-    "alarms:incident-list": {"status", "real"},
-    "alarms:device-list": {"q", "status", "integration"},
+    "inspections:coverage-sites": {"start", "end", "status", "grid", "community", "street"},
+    "alarms:incident-list": set(IncidentFilter.base_filters),
+    "alarms:device-list": set(DeviceFilter.base_filters),
 }
 
 
@@ -206,13 +213,11 @@ class FigureLinks:
             for colour in RiskColour.values
         ]
         if sites["ungraded"]:
-            # The registry cannot filter the sites without a colour; the figure leads to the operating sites.
             figures.append(
                 self.link(
                     "enterprises:site-list",
                     sites["ungraded"],
-                    {"status": Site.Status.OPERATING},
-                    count=False,
+                    {"status": Site.Status.OPERATING, "risk_colour": NOT_GRADED},
                     label=_("Not graded"),
                     tone="none",
                 )
@@ -265,7 +270,6 @@ class FigureLinks:
                 label=_("Major hazards open"),
                 tone="alert" if hazards["by_level"][major] else "",
             ),
-            # The hazard list has no filter for supervision (挂牌督办): it shows the open major ones.
             self.link(
                 "hazards:hazard-list",
                 hazards["supervised"],
@@ -295,17 +299,19 @@ class FigureLinks:
         if self.scope.children == "street":
             by = "community"
         periods = [
-            (_("This quarter"), hazards["quarter"], {"year": year, "quarter": quarter, "by": by}),
-            (_("This year"), hazards["year"], {"year": year, "by": by}),
+            (_("This quarter"), hazards["quarter"], {"year": year, "quarter": quarter, "by": by}, quarter_days(year, quarter)),
+            (_("This year"), hazards["year"], {"year": year, "by": by}, quarter_days(year, None)),
         ]
         rows = []
-        for label, numbers, params in periods:
+        for label, numbers, params, (first, last) in periods:
+            # Found in the period, and of those the ones closed by now: the hazard list by when they were found.
+            found = {"found_since": first.isoformat(), "found_until": last.isoformat()}
             rows.append(
                 {
                     "label": label,
                     "rate": self.link("hazards:statistics", numbers["rate"], params, count=False, suffix="%"),
-                    "found": self.link("hazards:statistics", numbers["found"], params, count=False),
-                    "closed": self.link("hazards:statistics", numbers["closed"], params, count=False),
+                    "found": self.link("hazards:hazard-list", numbers["found"], found),
+                    "closed": self.link("hazards:hazard-list", numbers["closed"], {**found, "status": Hazard.Status.CLOSED}),
                 }
             )
         return rows
@@ -336,7 +342,7 @@ class FigureLinks:
             self.link(
                 "alarms:incident-list",
                 alarms["open"],
-                {"status": "open"},
+                {"status": INCIDENTS_OPEN},
                 label=_("Open incidents"),
                 tone="alert" if alarms["open"] else "",
             ),
@@ -368,7 +374,9 @@ class FigureLinks:
             for period, since in periods.items():
                 value = alarms[f"{key}_{period}"]
                 tone = "alert" if key == "real" and value else ""
-                cells.append(self.link("alarms:incident-list", value, {**since, **params}, tone=tone))
+                # Fire alarms lead to the incidents they opened or joined, which the list counts instead.
+                count = key != "alarms"
+                cells.append(self.link("alarms:incident-list", value, {**since, **params}, count=count, tone=tone))
             rows.append({"label": label, "cells": cells})
         return rows
 
@@ -481,6 +489,14 @@ class FigureLinks:
             "red": lambda row: (-row["_sort"]["red"], -row["_sort"]["overdue_hazards"]),
         }
         return sorted(rows, key=keys[rank])
+
+
+def quarter_days(year: int, quarter: int | None) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a quarter, or of the year (``quarter`` None): the dates of
+    hazards.selectors.period_bounds, as the list's day filters take them."""
+    first = datetime.date(year, 1 if quarter is None else 3 * (quarter - 1) + 1, 1)
+    following = datetime.date(year + 1, 1, 1) if quarter in (None, 4) else datetime.date(year, first.month + 3, 1)
+    return first, following - datetime.timedelta(days=1)
 
 
 def duration_text(seconds: float | None) -> str:

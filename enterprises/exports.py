@@ -1,24 +1,29 @@
 """The registry as an .xlsx workbook, and the empty template to import from.
 
 Both use the columns of ``enterprises.imports``, so an exported file imports again
-as updates in place. The workbook is written in openpyxl's write-only mode to a
-temporary file, so 100,000 sites take little memory.
+as updates in place. The export goes the project's one export path (files.xlsx:
+write-only, read in chunks, so 100,000 sites take little memory); its phone numbers
+are masked for a reader who sees them masked on the list (accounts.personal_data).
 """
 
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
+from accounts.personal_data import SITE_PERSONAL_FIELDS, mask_phone, user_may_see_personal_data
 from accounts.selectors import grid_list
+from files import xlsx
 
 from .models import Site
 from .selectors import category_list
@@ -26,6 +31,7 @@ from .spreadsheets import COLUMNS, NO, STATUS_LABELS, YES, Column
 from .validators import credit_code_check_character
 
 EXPORT_SHEET_TITLE = "场所台账"
+RISK_COLOUR_HEADER = "风险等级"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FONT = Font(bold=True, color="C00000")
@@ -66,15 +72,11 @@ def _example_row(*, grid_label: str) -> list[Any]:
     return [values.get(column.field, "") for column in COLUMNS]
 
 
-def export_filename() -> str:
-    return f"场所台账-{timezone.localdate():%Y%m%d}.xlsx"
-
-
 def template_filename() -> str:
     return "场所导入模板.xlsx"
 
 
-def _cell_value(site: Site, column: Column) -> Any:
+def _cell_value(site: Site, *, column: Column) -> Any:
     value = getattr(site, column.field)
     if value is None or value == "":
         return None
@@ -115,23 +117,46 @@ def _save(workbook: Workbook) -> IO[bytes]:
     return target
 
 
-def site_export_workbook(*, sites: QuerySet[Site]) -> IO[bytes]:
-    """An .xlsx of ``sites`` (already scoped and filtered), one row per site, as an open temporary file."""
-    workbook = Workbook(write_only=True)
-    sheet = _data_sheet(workbook, EXPORT_SHEET_TITLE)
-    for site in sites.select_related("category", "grid__community").iterator(chunk_size=2000):
-        sheet.append([_cell(sheet, _cell_value(site, column)) for column in COLUMNS])
-    return _save(workbook)
+def site_export_columns(*, user: User) -> list[xlsx.Column]:
+    """The registry's import columns, then the risk colour (which an import ignores: grading sets it)."""
+    columns = []
+    for column in COLUMNS:
+        value = partial(_cell_value, column=column)
+        if column.field in SITE_PERSONAL_FIELDS:
+            value = partial(_personal_value, column=column, user=user)
+        columns.append(xlsx.Column(column.header, value, width=column.width, emphasis=column.required))
+    columns.append(xlsx.Column(RISK_COLOUR_HEADER, _risk_colour, width=8))
+    return columns
 
 
-def _cell(sheet, value: Any) -> Any:
-    """Text always as text: a value such as "=HYPERLINK(...)" typed into a site file must never
-    become a live formula in the office's Excel (CSV/formula injection, as OWASP describes it)."""
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+def _risk_colour(site: Site) -> str:
+    return site.get_risk_colour_display() if site.risk_colour else _("Not graded")
+
+
+def _personal_value(site: Site, *, column: Column, user: User) -> Any:
+    value = _cell_value(site, column=column)
+    if value and not user_may_see_personal_data(user=user, site=site):
+        return mask_phone(value)
+    return value
+
+
+def site_columns(*, site_of: Callable[[Any], Site]) -> list[xlsx.Column]:
+    """Where a row of another list (a hazard, an inspection, an incident) is: its site, street,
+    community, grid and category. The rows' query selects ``site__grid__community__street`` and
+    ``site__category``."""
+    return [
+        xlsx.Column(_lazy("Site"), lambda row: site_of(row).name, width=28),
+        xlsx.Column(_lazy("Street"), lambda row: site_of(row).grid.community.street.name, width=12),
+        xlsx.Column(_lazy("Community"), lambda row: site_of(row).grid.community.name, width=12),
+        xlsx.Column(_lazy("Grid"), lambda row: site_of(row).grid.name, width=12),
+        xlsx.Column(_lazy("Category"), lambda row: site_of(row).category.name, width=14),
+    ]
+
+
+def site_export_response(*, sites: QuerySet[Site], user: User):
+    """A download of ``sites`` (already scoped and filtered by the list's filters), one row per site."""
+    rows = xlsx.rows_of(sites.select_related("category", "grid__community"))
+    return xlsx.xlsx_response(title=EXPORT_SHEET_TITLE, columns=site_export_columns(user=user), rows=rows)
 
 
 def site_import_template(*, user: User) -> IO[bytes]:

@@ -3,36 +3,37 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Community, Grid
-from accounts.selectors import community_list, grid_list
+from accounts.filters import TerritoryFilterSet, community_filter, grid_filter, street_filter
 
 from .models import Category, RiskColour, Site
 from .selectors import site_search_q
 
-
-def _communities(request):
-    return community_list(user=request.user) if request else Community.objects.none()
-
-
-def _grids(request):
-    return grid_list(user=request.user) if request else Grid.objects.none()
+# The risk colour filter's choice for the sites not graded yet (no colour).
+NOT_GRADED = "none"
 
 
-class SiteFilter(django_filters.FilterSet):
+class SiteFilter(TerritoryFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Name, credit code, address or contact"))
-    community = django_filters.ModelChoiceFilter(
-        label=_("Community"), field_name="grid__community", queryset=_communities, empty_label=_("All communities")
-    )
-    grid = django_filters.ModelChoiceFilter(label=_("Grid"), queryset=_grids, empty_label=_("All grids"))
+    street = street_filter(grid_path="grid")
+    community = community_filter(grid_path="grid")
+    grid = grid_filter(grid_path="grid")
     category = django_filters.ModelChoiceFilter(
         label=_("Category"), queryset=Category.objects.order_by("code"), empty_label=_("All categories")
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Site.Status.choices, empty_label=_("Any status"))
-    risk_colour = django_filters.ChoiceFilter(label=_("Risk colour"), choices=RiskColour.choices, empty_label=_("Any colour"))
+    risk_colour = django_filters.ChoiceFilter(
+        label=_("Risk colour"),
+        choices=[*RiskColour.choices, (NOT_GRADED, _("Not graded"))],
+        method="filter_risk_colour",
+        empty_label=_("Any colour"),
+    )
 
     class Meta:
         model = Site
-        fields = ["q", "community", "grid", "category", "status", "risk_colour"]
+        fields = ["q", "street", "community", "grid", "category", "status", "risk_colour"]
 
     def search(self, queryset, name, value):
         return queryset.filter(site_search_q(text=value))
+
+    def filter_risk_colour(self, queryset, name, value):
+        return queryset.filter(risk_colour="" if value == NOT_GRADED else value)

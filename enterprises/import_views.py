@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import ensure_registry_editor
+from files.xlsx import XLSX_CONTENT_TYPE
 from riskplatform.forms import ApplicationErrorFormMixin
+from riskplatform.pages import export_filters_refused
 
 from . import exports, imports
 from .filters import SiteFilter
@@ -23,7 +25,6 @@ from .views import RegistryEditorFormView
 
 # Errors shown on the preview page; a file with more has the same mistake throughout.
 PREVIEW_ERROR_LIMIT = 1000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SiteImportForm(ApplicationErrorFormMixin, forms.Form):
@@ -118,11 +119,5 @@ def site_export(request):
         )
     filterset = SiteFilter(request.GET, queryset=site_list(user=request.user), request=request)
     if not filterset.is_valid():
-        messages.error(request, _("The filters are not valid; correct them and export again."))
-        return redirect(f"{reverse('enterprises:site-list')}?{request.GET.urlencode()}")
-    return FileResponse(
-        exports.site_export_workbook(sites=filterset.qs),
-        as_attachment=True,
-        filename=exports.export_filename(),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+        return export_filters_refused(request, "enterprises:site-list")
+    return exports.site_export_response(sites=filterset.qs, user=request.user)

@@ -1,24 +1,15 @@
-"""The hazard list's search and filters, shared by the page and the API."""
+"""The hazard list's search and filters, shared by the page, the export and the API."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Community, Grid
-from accounts.selectors import community_list, grid_list
+from accounts.filters import DaySinceFilter, DayUntilFilter, TerritoryFilterSet, community_filter, grid_filter, street_filter
 from enterprises.models import Category
 
 from .models import Hazard
 from .selectors import overdue_q
-
-
-def _communities(request):
-    return community_list(user=request.user) if request else Community.objects.none()
-
-
-def _grids(request):
-    return grid_list(user=request.user) if request else Grid.objects.none()
 
 
 class AnyYesNo(django_filters.widgets.BooleanWidget):
@@ -29,7 +20,7 @@ class AnyYesNo(django_filters.widgets.BooleanWidget):
         self.choices = (("", _("Any")), ("true", yes), ("false", no))
 
 
-class HazardFilter(django_filters.FilterSet):
+class HazardFilter(TerritoryFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Site or what was found"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Hazard.Status.choices, empty_label=_("Any status"))
     open = django_filters.BooleanFilter(
@@ -39,10 +30,16 @@ class HazardFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue", widget=AnyYesNo(_("Overdue"), _("Not overdue"))
     )
-    community = django_filters.ModelChoiceFilter(
-        label=_("Community"), field_name="site__grid__community", queryset=_communities, empty_label=_("All communities")
+    supervised = django_filters.BooleanFilter(
+        label=_("Listed for supervision"),
+        method="filter_supervised",
+        widget=AnyYesNo(_("Under supervision"), _("Not under supervision")),
     )
-    grid = django_filters.ModelChoiceFilter(label=_("Grid"), field_name="site__grid", queryset=_grids, empty_label=_("All grids"))
+    found_since = DaySinceFilter(label=_("Found on or after"), field_name="found_at")
+    found_until = DayUntilFilter(label=_("Found on or before"), field_name="found_at")
+    street = street_filter(grid_path="site__grid")
+    community = community_filter(grid_path="site__grid")
+    grid = grid_filter(grid_path="site__grid")
     category = django_filters.ModelChoiceFilter(
         label=_("Category"),
         field_name="site__category",
@@ -54,7 +51,22 @@ class HazardFilter(django_filters.FilterSet):
 
     class Meta:
         model = Hazard
-        fields = ["q", "status", "open", "level", "overdue", "community", "grid", "category", "source", "site"]
+        fields = [
+            "q",
+            "status",
+            "open",
+            "level",
+            "overdue",
+            "supervised",
+            "found_since",
+            "found_until",
+            "street",
+            "community",
+            "grid",
+            "category",
+            "source",
+            "site",
+        ]
 
     def search(self, queryset, name, value):
         text = value.replace("\x00", "").strip()
@@ -71,3 +83,8 @@ class HazardFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_supervised(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(supervised_at__isnull=not value)

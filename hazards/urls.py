@@ -7,6 +7,7 @@ app_name = "hazards"
 urlpatterns = [
     path("", views.hazard_list_page, name="hazard-list"),
     path("new/", views.HazardRaiseView.as_view(), name="hazard-raise"),
+    path("export.xlsx", views.hazard_export, name="hazard-export"),
     path("statistics/", views.hazard_statistics_page, name="statistics"),
     path("risk-rules/", views.risk_rules, name="risk-rules"),
     path("notices/<int:pk>.pdf", views.notice_pdf, name="notice-pdf"),

@@ -9,15 +9,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.selectors import site_get_for_user
 from files.pdf import render_pdf
 from files.views import pdf_response, photo_response
 from regulations.lec import CONSEQUENCE_CHOICES, EXPOSURE_CHOICES, LIKELIHOOD_CHOICES
-from riskplatform.pages import ServiceFormView
+from riskplatform.pages import ServiceFormView, export_filters_refused
 
 from . import policies, services
+from .exports import hazard_export_response
 from .filters import HazardFilter
 from .forms import (
     HazardCloseOnSpotForm,
@@ -56,6 +57,16 @@ def hazard_list_page(request):
     context = {"filter": filterset, "page": page, "query": query.urlencode()}
     template = "hazards/_hazard_table.html" if _partial(request) else "hazards/hazard_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def hazard_export(request):
+    """The filtered hazard list as .xlsx (the list's query parameters)."""
+    filterset = HazardFilter(request.GET, queryset=hazard_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        return export_filters_refused(request, "hazards:hazard-list")
+    return hazard_export_response(hazards=filterset.qs)
 
 
 # --- One hazard and the steps of its loop ------------------------------------------------------

@@ -269,6 +269,7 @@ def coverage_sites(
     today: datetime.date | None = None,
     grid: int | None = None,
     community: int | None = None,
+    street: int | None = None,
     status: str | None = None,
 ) -> list[SiteCoverage]:
     """Each operating site in scope over [start, end] (dates, inclusive), in one query:
@@ -291,6 +292,8 @@ def coverage_sites(
         sites = sites.filter(grid_id=grid)
     if community is not None:
         sites = sites.filter(grid__community_id=community)
+    if street is not None:
+        sites = sites.filter(grid__community__street_id=street)
     horizon = min(end + datetime.timedelta(days=1), today)
     rows = []
     for site in sites.order_by("grid__community__code", "grid__code", "name", "pk"):

@@ -7,6 +7,7 @@ app_name = "inspections"
 # The phone's pages (my tasks, the checklist) are in inspections.phone_urls.
 urlpatterns = [
     path("", views.inspection_list_page, name="inspection-list"),
+    path("export.xlsx", views.inspection_export, name="inspection-export"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/sites/", views.coverage_site_list, name="coverage-sites"),
     path("campaigns/", views.campaign_list_page, name="campaign-list"),

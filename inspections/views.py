@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from files.pdf import render_pdf
 from files.views import pdf_response, photo_response
-from riskplatform.pages import ServiceFormView
+from riskplatform.pages import ServiceFormView, export_filters_refused
 
 from . import services
+from .exports import inspection_export_response
 from .filters import InspectionFilter
 from .forms import CampaignForm, CoverageForm
 from .models import Campaign
@@ -83,6 +84,16 @@ def inspection_list_page(request):
     return render(request, template, context)
 
 
+@login_required
+@require_GET
+def inspection_export(request):
+    """The filtered inspection list as .xlsx (the list's query parameters)."""
+    filterset = InspectionFilter(request.GET, queryset=inspection_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        return export_filters_refused(request, "inspections:inspection-list")
+    return inspection_export_response(inspections=filterset.qs)
+
+
 # --- Coverage ---------------------------------------------------------------------------------------------------
 
 
@@ -126,9 +137,9 @@ def coverage_site_list(request):
     start, end, _by = form.period()
     status = request.GET.get("status") if request.GET.get("status") in COVERAGE_STATUSES else None
     group = {}
-    for key in ("grid", "community"):
+    for key in ("grid", "community", "street"):
         value = request.GET.get(key, "")
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             group[key] = int(value)
     rows = coverage_sites(user=request.user, start=start, end=end, status=status, **group)
     back = f"{reverse('inspections:coverage')}?{urlencode({'start': start, 'end': end})}"

@@ -7,6 +7,8 @@
   on the page the user came from.
 - ``handler400``/``403``/``404``/``500``: Django's error pages, answered in the
   API's JSON error shape under ``/api/`` (riskplatform.api).
+- ``export_filters_refused``: a list's export whose filters are not valid goes back to
+  the list, which says what is wrong.
 - ``RequestBodyLimitMiddleware``: a body larger than REQUEST_MAX_BYTES is refused
   by its announced length, before Django reads it.
 """
@@ -19,6 +21,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -139,3 +142,14 @@ def handler500(request):
             status_code=500,
         )
     return defaults.server_error(request)
+
+
+# --- A list's export -------------------------------------------------------------------------
+
+
+def export_filters_refused(request, list_url_name: str):
+    """An export whose filters are not valid goes back to its list with the same filters, where each
+    error is said beside its field: the export never holds rows the user did not filter for."""
+    messages.error(request, _("The filters are not valid; correct them and export again."))
+    query = request.GET.urlencode()
+    return redirect(reverse(list_url_name) + (f"?{query}" if query else ""))

@@ -84,14 +84,31 @@ def test_every_link_of_the_overview_opens(request, month, client_for, persona):
     assert bool(coverage_links) is (persona in ("staff", "admin_user"))
 
 
-def test_a_figure_whose_list_lacks_its_filter_is_not_claimed_exact(month, client_for, staff, community):
-    """The incident list filters neither by day nor by area, the device list not by area, the hazard list not
-    by supervision: those figures link with the parameters they need, and carry no data-count."""
+def test_only_rates_times_and_fire_alarms_are_not_claimed_exact(month, client_for, staff, community):
+    """Every count leads to a list that counts it: incidents by day and area, detectors by area, major
+    hazards under supervision, sites not graded, hazards found and closed in the period. A rate, a
+    time, and the fire alarms (which the incident list groups into incidents) carry no data-count."""
     content = client_for(staff).get(reverse("dashboards:overview-community", args=[community.pk])).content.decode()
     loose = {html.unescape(href) for href in re.findall(r'<a href="([^"]+)" class="figure[^"]*">', content)}
-    assert any(url.startswith("/alarms/incidents/?") and "since=2026-11-20" in url for url in loose)
-    assert any(url.startswith("/alarms/devices/?") and f"community={community.pk}" in url for url in loose)
-    assert any(url.startswith("/hazards/?") and "supervised=true" in url for url in loose)
     exact = {html.unescape(href) for href, _count in FIGURE.findall(content)}
-    assert not any(url.startswith(("/alarms/incidents/", "/alarms/devices/")) for url in exact)
-    assert any(url.startswith("/sites/?") and f"community={community.pk}" in url for url in exact)
+    for url in loose:
+        assert url.startswith(("/hazards/statistics/", "/alarms/incidents/?")), url
+        if url.startswith("/alarms/incidents/?"):
+            assert "real=" not in url or "real=0" in url, url  # the month's false-alarm rate
+    assert any(url.startswith("/alarms/incidents/?") and "since=2026-11-20" in url for url in exact)
+    assert any(url.startswith("/alarms/incidents/?") and "since=2026-11-01" in url for url in exact)
+    # The community's figures, and its grids' in the ranking table.
+    assert all(f"community={community.pk}" in url or "grid=" in url for url in exact)
+    assert any(url.startswith("/alarms/devices/?") for url in exact)
+    assert any(url.startswith("/hazards/?") and "supervised=true" in url for url in exact)
+    assert any(url.startswith("/hazards/?") and "found_since=2026-10-01" in url and "status=closed" in url for url in exact)
+    assert any(url.startswith("/sites/?") for url in exact)
+
+
+def test_the_whole_streets_pages_of_an_admin_link_by_street(month, client_for, admin_user, street):
+    """An admin's street page narrows every list by the street, which each list now understands."""
+    content = client_for(admin_user).get(reverse("dashboards:overview-street", args=[street.pk])).content.decode()
+    exact = {html.unescape(href) for href, _count in FIGURE.findall(content)}
+    lists = {url.split("?")[0] for url in exact}
+    assert {"/sites/", "/hazards/", "/alarms/incidents/", "/alarms/devices/", "/inspections/coverage/sites/"} <= lists
+    assert all(f"street={street.pk}" in url or "community=" in url for url in exact)

@@ -12,11 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.exports import RISK_COLOUR_HEADER
 from enterprises.models import Site, SiteChange, SiteImport
 from enterprises.spreadsheets import COLUMNS
 from tests.factories import SiteFactory, category
 
-HEADERS = [column.header for column in COLUMNS]
+# The import's columns, then the risk colour, which an import ignores.
+HEADERS = [column.header for column in COLUMNS] + [RISK_COLOUR_HEADER]
+TEMPLATE_HEADERS = [column.header for column in COLUMNS]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -33,10 +36,10 @@ def workbook_of(response) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
-def data_rows(workbook) -> list[dict]:
+def data_rows(workbook, headers=HEADERS) -> list[dict]:
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
-    return [dict(zip(HEADERS, row, strict=True)) for row in rows[1:]]
+    assert list(rows[0]) == headers
+    return [dict(zip(headers, row, strict=True)) for row in rows[1:]]
 
 
 def test_export_holds_the_filtered_sites_under_the_import_headers(client_for, staff, site, neighbour_site, far_site, grid):
@@ -54,6 +57,7 @@ def test_export_holds_the_filtered_sites_under_the_import_headers(client_for, st
     assert row["类别"] == "小商店" and row["网格"] == "望江社区 第一网格"
     assert row["负责人电话"] == "13800138000" and row["建筑面积"] == 80
     assert row["火灾自动报警系统"] == "否" and row["状态"] == "营业"
+    assert row["风险等级"] == "未评定"
 
 
 def test_export_follows_search_and_status_filters(client_for, staff, site, neighbour_site, far_site):
@@ -164,7 +168,7 @@ def test_template_has_the_headers_and_no_sites_and_lists_the_users_grids(client_
     response = export(client, template=1)
     assert quote("场所导入模板.xlsx") in response["Content-Disposition"]
     workbook = workbook_of(response)
-    assert data_rows(workbook) == []
+    assert data_rows(workbook, TEMPLATE_HEADERS) == []
     guide = [cell for row in workbook.worksheets[1].iter_rows(values_only=True) for cell in row if cell]
     assert grid.code in guide and far_grid.code in guide and "XS01" in guide and "居民院落" in guide
 

@@ -1,0 +1,34 @@
+"""The hazard list as an .xlsx workbook (files.xlsx): the filtered rows the list shows, with the
+dates and details a street office files. The list shows no personal data, nor does its export."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.exports import site_columns
+from files import xlsx
+
+from .models import Hazard
+
+
+def hazard_export_columns() -> list[xlsx.Column]:
+    return [
+        xlsx.Column(_("No."), lambda hazard: hazard.pk, width=8),
+        *site_columns(site_of=lambda hazard: hazard.site),
+        xlsx.field_column(Hazard, "description", width=40),
+        xlsx.Column(_("Legal basis"), lambda hazard: hazard.citation, width=22),
+        xlsx.field_column(Hazard, "level", width=10),
+        xlsx.field_column(Hazard, "status", width=14),
+        xlsx.Column(_("Overdue"), lambda hazard: xlsx.yes_no(hazard.is_overdue), width=8),
+        xlsx.field_column(Hazard, "source", width=12),
+        xlsx.field_column(Hazard, "found_at", width=17),
+        xlsx.field_column(Hazard, "deadline", width=12),
+        xlsx.field_column(Hazard, "supervised_at", width=17),
+        xlsx.field_column(Hazard, "rectified_at", width=17),
+        xlsx.field_column(Hazard, "closed_at", width=17),
+    ]
+
+
+def hazard_export_response(*, hazards: QuerySet[Hazard]):
+    """A download of ``hazards`` (already scoped and filtered by the list's filters), in the list's order."""
+    rows = xlsx.rows_of(hazards.select_related("site__category", "site__grid__community__street", "clause__basis", "basis"))
+    return xlsx.xlsx_response(title=_("Hazards"), columns=hazard_export_columns(), rows=rows)
