@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import trend_views, views
 
 app_name = "dashboards"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("overview/street/<int:pk>/", views.overview, {"level": "street"}, name="overview-street"),
     path("overview/community/<int:pk>/", views.overview, {"level": "community"}, name="overview-community"),
     path("overview/grid/<int:pk>/", views.overview, {"level": "grid"}, name="overview-grid"),
+    # The trends of the same scopes, week by week or month by month.
+    path("trends/", trend_views.trends, name="trends"),
+    path("trends/street/<int:pk>/", trend_views.trends, {"level": "street"}, name="trends-street"),
+    path("trends/community/<int:pk>/", trend_views.trends, {"level": "community"}, name="trends-community"),
+    path("trends/grid/<int:pk>/", trend_views.trends, {"level": "grid"}, name="trends-grid"),
 ]
