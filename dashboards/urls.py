@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import trend_views, views
+from . import report_views, trend_views, views
 
 app_name = "dashboards"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("trends/street/<int:pk>/", trend_views.trends, {"level": "street"}, name="trends-street"),
     path("trends/community/<int:pk>/", trend_views.trends, {"level": "community"}, name="trends-community"),
     path("trends/grid/<int:pk>/", trend_views.trends, {"level": "grid"}, name="trends-grid"),
+    # Safety reports: request, follow and download.
+    path("reports/", report_views.SafetyReportsView.as_view(), name="reports"),
+    path("reports/<int:pk>/row/", report_views.safety_report_row, name="report-row"),
+    path("reports/<int:pk>/download/", report_views.safety_report_download, name="report-download"),
 ]

@@ -214,6 +214,8 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "hazards.tasks.sites_grade_new_task": {"queue": "default"},
     "hazards.tasks.risk_events_expire_task": {"queue": "default"},
     "files.tasks.photo_files_sweep_task": {"queue": "default"},
+    "dashboards.tasks.safety_report_build_task": {"queue": "default"},
+    "dashboards.tasks.safety_reports_resume_task": {"queue": "default"},
     # The alarm pipeline: a fire alarm and everything that reaches a station with it never waits behind telemetry.
     "alarms.tasks.fire_alarm_process_task": {"queue": "critical"},
     "alarms.tasks.notice_deliver_task": {"queue": "critical"},
@@ -232,6 +234,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sites-grade-new": {"task": "hazards.tasks.sites_grade_new_task", "schedule": 60.0},
     "risk-events-expire": {"task": "hazards.tasks.risk_events_expire_task", "schedule": 600.0},
     "photo-files-sweep": {"task": "files.tasks.photo_files_sweep_task", "schedule": 3600.0},
+    # Reports whose task was lost (the broker away at the request, a worker killed) are queued again.
+    "safety-reports-resume": {"task": "dashboards.tasks.safety_reports_resume_task", "schedule": 300.0},
     # Every few seconds: events stored but not processed, expired claims, due timers, the spool.
     "alarms-sweep": {
         "task": "alarms.tasks.alarms_sweep_task",
@@ -586,6 +590,8 @@ REGISTRY_PAGE_SIZE = 50
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 # A file with more rows than this is committed by a Celery task, its progress shown on the page.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+# A safety report of a scope with more operating sites than this is built by a Celery task, its progress shown.
+REPORT_BACKGROUND_SITES = int(os.environ.get("REPORT_BACKGROUND_SITES", "500"))
 # The public address of the platform: QR tags printed from any workstation point here.
 # `manage.py check --deploy` warns when it is left at the demo's address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
