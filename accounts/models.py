@@ -4,7 +4,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Street(models.Model):
+class Territory(models.Model):
+    """What every level of the territory has: a boundary to draw on the map.
+
+    ``boundary`` is a GeoJSON geometry (Polygon or MultiPolygon, longitude/latitude in the
+    datum of the sites' coordinates), written only by accounts.services.territory_boundaries_import,
+    which validates it. The audit log leaves the geometry itself out (a grid's outline can be
+    thousands of points) and records ``boundary_updated_at`` instead: who changed it, and when.
+    """
+
+    boundary = models.JSONField(_("boundary"), null=True, blank=True, editable=False)
+    boundary_updated_at = models.DateTimeField(_("boundary updated at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Street(Territory):
     """A street office (街道): the top of the territory this platform serves."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -19,7 +35,7 @@ class Street(models.Model):
         return self.name
 
 
-class Community(models.Model):
+class Community(Territory):
     """A community (社区) of a street."""
 
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
@@ -36,7 +52,7 @@ class Community(models.Model):
         return self.name
 
 
-class Grid(models.Model):
+class Grid(Territory):
     """A grid (网格) of a community: the patch one or more grid workers look after."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="grids", verbose_name=_("community"))

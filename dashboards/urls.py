@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, trend_views, views
+from . import map_views, report_views, trend_views, views
 
 app_name = "dashboards"
 
@@ -16,6 +16,15 @@ urlpatterns = [
     path("trends/street/<int:pk>/", trend_views.trends, {"level": "street"}, name="trends-street"),
     path("trends/community/<int:pk>/", trend_views.trends, {"level": "community"}, name="trends-community"),
     path("trends/grid/<int:pk>/", trend_views.trends, {"level": "grid"}, name="trends-grid"),
+    # The map of the scope (or of one street, community or grid of it), its data, and the wall screen.
+    path("map/", map_views.map_page, name="map"),
+    path("map/data/", map_views.map_data_view, name="map-data"),
+    path("map/<str:level>/<int:pk>/", map_views.map_page, name="map-unit"),
+    path("map/<str:level>/<int:pk>/data/", map_views.map_data_view, name="map-unit-data"),
+    path("wall/", map_views.wall, name="wall"),
+    path("wall/panels/", map_views.wall_panels, name="wall-panels"),
+    path("wall/<str:level>/<int:pk>/", map_views.wall, name="wall-unit"),
+    path("wall/<str:level>/<int:pk>/panels/", map_views.wall_panels, name="wall-unit-panels"),
     # Safety reports: request, follow and download.
     path("reports/", report_views.SafetyReportsView.as_view(), name="reports"),
     path("reports/<int:pk>/row/", report_views.safety_report_row, name="report-row"),

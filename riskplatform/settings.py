@@ -277,9 +277,10 @@ AXES_CLIENT_IP_CALLABLE = "accounts.views.client_address"
 # actor) and the telemetry batches' device health.
 AUDITLOG_INCLUDE_TRACKING_MODELS = [
     {"model": "accounts.User", "exclude_fields": ["password", "last_login"]},
-    "accounts.Street",
-    "accounts.Community",
-    "accounts.Grid",
+    # A boundary's geometry is left out (thousands of points); its boundary_updated_at records the change.
+    {"model": "accounts.Street", "exclude_fields": ["boundary"]},
+    {"model": "accounts.Community", "exclude_fields": ["boundary"]},
+    {"model": "accounts.Grid", "exclude_fields": ["boundary"]},
     "accounts.FireStation",
     "enterprises.Category",
     "enterprises.Site",
@@ -352,6 +353,8 @@ STATICFILES_DIRS = [
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     # IndexedDB for the inspection pages' drafts and outbox (build/umd.js, 4 KB).
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    # The staff map and wall screen only (dist/leaflet.js and leaflet.css with its images).
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     # Charts of the staff dashboards (ECharts' build of line and bar charts, legend, tooltip and aria).
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
@@ -422,6 +425,21 @@ PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * MB)))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "50000000"))
 PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "2560"))
 PHOTO_THUMBNAIL_SIDE = int(os.environ.get("PHOTO_THUMBNAIL_SIDE", "400"))
+
+# --- Map and wall screen (dashboards.maps) ---------------------------------------
+# The map draws the territory's boundaries and the sites on a plain background, so it works
+# without internet access. Where a tile server exists (an intranet GIS, or a public one), its
+# URL template ({z}/{x}/{y}, optionally {s}) and attribution put a base map under them; the
+# Content Security Policy then allows images from its host (riskplatform.csp). Its tiles must
+# use the datum of the sites' coordinates and the boundaries.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "abc")
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+# The largest GeoJSON file of territory boundaries to import.
+BOUNDARY_IMPORT_MAX_BYTES = int(os.environ.get("BOUNDARY_IMPORT_MAX_BYTES", str(5 * MB)))
+# How often the wall screen reads its figures, incidents and map again.
+WALL_REFRESH_SECONDS = int(os.environ.get("WALL_REFRESH_SECONDS", "30"))
 
 # --- REST API --------------------------------------------------------------------
 REST_FRAMEWORK = {

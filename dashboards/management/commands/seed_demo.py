@@ -1,7 +1,8 @@
 """Load the demo street (望江路街道) and print the demo logins.
 
 It lives in dashboards/, the top of the house, because it composes every app's part of
-the demo: the registry (enterprises.demo), then the grades and hazards (hazards.demo), then
+the demo: the registry (enterprises.demo) and its territory's outlines for the map
+(enterprises.demo_boundaries), then the grades and hazards (hazards.demo), then
 the device integrations, smoke detectors and stations' duties (alarms.demo).
 """
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from alarms import demo as alarm_demo
 from alarms.models import Integration
 from enterprises import demo
+from enterprises.demo_boundaries import seed_demo_boundaries
 from enterprises.models import RiskColour
 from hazards import demo as hazard_demo
 from hazards.models import Hazard
@@ -61,12 +63,27 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(_("The demo street is already loaded; nothing to add."))
+            self.seed_boundaries()
             self.seed_history()
             new_secrets, alarm_usernames = self.seed_alarms()
             created_usernames = [*created_usernames, *alarm_usernames]
         logins = demo.demo_logins(known_current=created_usernames)
         self.write_logins(logins + alarm_demo.demo_logins(known_current=created_usernames))
         self.write_integrations(alarm_demo.demo_integrations(), new_secrets)
+
+    def seed_boundaries(self) -> None:
+        """The outlines of the street, its communities and grids for the map (enterprises.demo_boundaries)."""
+        result = seed_demo_boundaries()
+        if result.anything_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Boundaries drawn on the demo street's plan (not surveyed): streets: %(streets)d, "
+                        "communities: %(communities)d, grids: %(grids)d."
+                    )
+                    % {"streets": result.streets, "communities": result.communities, "grids": result.grids}
+                )
+            )
 
     def seed_history(self) -> None:
         """The street's risk grades and its four months of hazards (hazards.demo), after the registry."""
