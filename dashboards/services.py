@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from enterprises.models import Site
+from files.storage import delete_if_older, walk
 from riskplatform.exceptions import ApplicationError
 
 from .models import SafetyReport
@@ -30,6 +31,9 @@ logger = logging.getLogger(__name__)
 BUILD_TIMEOUT = datetime.timedelta(minutes=15)
 # A queued report whose task has not started this long after the request lost its task (the broker was away).
 QUEUE_TIMEOUT = datetime.timedelta(minutes=2)
+# A stored file no report names is removed once older than any build could run (BUILD_TIMEOUT).
+ORPHAN_GRACE = datetime.timedelta(hours=1)
+REPORT_FOLDER = "reports"
 
 
 def _parse_unit(unit: str) -> tuple[int, int | None]:
@@ -164,3 +168,21 @@ def safety_reports_resume(*, now: datetime.datetime | None = None) -> int:
         safety_report_build_task.delay(report_id)
         count += 1
     return count
+
+
+def safety_report_files_sweep(*, older_than: datetime.timedelta = ORPHAN_GRACE) -> int:
+    """Delete stored report files that no report names; return how many.
+
+    A report's file is stored before its row says it is ready. When the build dies in between, or another
+    build took the report over, the file stays behind; once older than any build could run, it goes.
+    """
+    storage = SafetyReport._meta.get_field("file").storage
+    referenced = set(SafetyReport.objects.exclude(file="").values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for folder, files in walk(storage, REPORT_FOLDER):
+        names = (f"{folder}/{name}" for name in files)
+        removed += sum(delete_if_older(storage, name, cutoff=cutoff) for name in names if name not in referenced)
+    if removed:
+        logger.info("Removed %d stored report files that no report names.", removed)
+    return removed

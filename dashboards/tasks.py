@@ -17,3 +17,11 @@ def safety_reports_resume_task() -> int:
     from .services import safety_reports_resume
 
     return safety_reports_resume()
+
+
+@shared_task(acks_late=True)
+def safety_report_files_sweep_task() -> int:
+    """Hourly: remove stored report files that no report names (their build died before it finished)."""
+    from .services import safety_report_files_sweep
+
+    return safety_report_files_sweep()

@@ -216,6 +216,7 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "files.tasks.photo_files_sweep_task": {"queue": "default"},
     "dashboards.tasks.safety_report_build_task": {"queue": "default"},
     "dashboards.tasks.safety_reports_resume_task": {"queue": "default"},
+    "dashboards.tasks.safety_report_files_sweep_task": {"queue": "default"},
     # The alarm pipeline: a fire alarm and everything that reaches a station with it never waits behind telemetry.
     "alarms.tasks.fire_alarm_process_task": {"queue": "critical"},
     "alarms.tasks.notice_deliver_task": {"queue": "critical"},
@@ -236,6 +237,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "photo-files-sweep": {"task": "files.tasks.photo_files_sweep_task", "schedule": 3600.0},
     # Reports whose task was lost (the broker away at the request, a worker killed) are queued again.
     "safety-reports-resume": {"task": "dashboards.tasks.safety_reports_resume_task", "schedule": 300.0},
+    "safety-report-files-sweep": {"task": "dashboards.tasks.safety_report_files_sweep_task", "schedule": 3600.0},
     # Every few seconds: events stored but not processed, expired claims, due timers, the spool.
     "alarms-sweep": {
         "task": "alarms.tasks.alarms_sweep_task",

@@ -4,6 +4,8 @@ them, the build in the background with its progress, and what a bad request is t
 
 import datetime
 import io
+import os
+import re
 import time
 
 import pytest
@@ -16,9 +18,15 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.models import User
+from dashboards import report_charts
 from dashboards.models import SafetyReport
 from dashboards.reports import ReportPeriod, report_period_get, report_scope_get, safety_report_figures
-from dashboards.services import safety_report_build, safety_report_request, safety_reports_resume
+from dashboards.services import (
+    safety_report_build,
+    safety_report_files_sweep,
+    safety_report_request,
+    safety_reports_resume,
+)
 from hazards import services as hazards
 from hazards.models import GradeChange
 from hazards.selectors import hazard_statistics
@@ -157,8 +165,15 @@ def test_the_pdf_has_pages_of_chinese_text_and_charts(month, staff):
     assert "望江路街道" in text and "2026年第4季度" in text
     for heading in ("概况", "监管单位", "隐患排查整改", "火灾报警"):
         assert heading in text, heading
-    # The charts' own labels, drawn as text in the SVG: the colours and the months.
     assert "未评定" in text and "10月" in text
+    # The chart of hazards by month is drawn: its bars' colours, which no table uses, fill shapes on a page.
+    fills = {
+        tuple(round(float(number), 3) for number in match.groups())
+        for page in pdf.pages
+        for match in re.finditer(rb"([0-9.]+) ([0-9.]+) ([0-9.]+) rg", page.get_contents().get_data())
+    }
+    for colour in (report_charts.FOUND_FILL, report_charts.CLOSED_FILL):
+        assert tuple(round(int(colour[i : i + 2], 16) / 255, 3) for i in (1, 3, 5)) in fills, colour
     assert "安全出口上锁" in text  # the major hazard's row
 
 
@@ -336,6 +351,17 @@ def test_a_report_its_requester_may_no_longer_make_fails_and_says_why(month, sta
     User.objects.filter(pk=staff.pk).update(role=User.Role.STREET_STAFF)
     row = client_for(staff).get(reverse("dashboards:report-row", args=[report.pk])).content.decode()
     assert 'data-testid="report-error"' in row and report.error in row
+
+
+def test_stored_files_no_report_names_are_swept_once_old(month, staff, media):
+    report = request_report(staff, format="xlsx")
+    orphan = media / "reports" / "2026" / "11" / "orphan.xlsx"
+    orphan.write_bytes(b"PK")
+    two_hours_ago = (NOW - datetime.timedelta(hours=2)).timestamp()
+    for path in (orphan, media / report.file.name):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    assert safety_report_files_sweep() == 1
+    assert not orphan.exists() and (media / report.file.name).exists()
 
 
 @pytest.mark.django_db(transaction=True)
