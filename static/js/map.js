@@ -17,16 +17,17 @@
     none: "#94a3b8",
   };
   var STROKES = { red: "#7f1d1d", orange: "#7c2d12", yellow: "#713f12", blue: "#1e3a8a", none: "#475569" };
-  // The street's land light on grey for a page; dark blue on the wall screen's night-blue ground.
+  // The scope's land light on grey for a page, dark blue on the wall screen's night-blue ground; a page of
+  // one community has no street drawn, so the community is filled as the street is.
   var OUTLINES = {
     page: {
       street: { color: "#1e293b", weight: 3, fill: true, fillColor: "#ffffff", fillOpacity: 0.75 },
-      community: { color: "#334155", weight: 2, fill: false },
+      community: { color: "#334155", weight: 2, fill: true, fillColor: "#ffffff", fillOpacity: 0.75 },
       grid: { color: "#64748b", weight: 1, dashArray: "4 4", fill: true, fillColor: "#ffffff", fillOpacity: 0.01 },
     },
     wall: {
       street: { color: "#93c5fd", weight: 3, fill: true, fillColor: "#16324f", fillOpacity: 0.9 },
-      community: { color: "#60a5fa", weight: 2, fill: false },
+      community: { color: "#60a5fa", weight: 2, fill: true, fillColor: "#16324f", fillOpacity: 0.9 },
       grid: { color: "#3b6b99", weight: 1, dashArray: "4 4", fill: true, fillColor: "#16324f", fillOpacity: 0.01 },
     },
   };
@@ -96,7 +97,8 @@
     overlays[labels.boundaries] = layers.outlines;
     overlays[labels.sites] = layers.sites;
     overlays[labels.incidents] = layers.incidents;
-    L.control.layers(null, overlays, { collapsed: wall }).addTo(map);
+    // Folded to an icon on the wall and on a phone, where it would hide the map.
+    L.control.layers(null, overlays, { collapsed: wall || window.innerWidth < 641 }).addTo(map);
 
     var fitted = false;
 
