@@ -151,6 +151,8 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _step(self, request, service, input_class, **extra):
         incident = self.get_object()
+        # Someone who may not act is told so before their input is read (a 403, not a 400).
+        services.ensure_may_act(incident=incident, user=request.user)
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
         service(incident=incident, acting_user=request.user, **data.validated_data, **extra)
@@ -219,6 +221,7 @@ class IntegrationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=IntegrationInputSerializer, responses={201: IntegrationCreatedSerializer})
     def create(self, request):
+        services.ensure_alarm_admin(user=request.user)
         data = IntegrationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.integration_create(acting_user=request.user, **data.validated_data)

@@ -197,10 +197,16 @@ def device_model_list(*, user: User) -> QuerySet[DeviceModel]:
 
 
 def notifier_list(*, user: User) -> QuerySet[Notifier]:
-    """Notifiers with their health (failing ones first): admins and street staff see them."""
+    """Notifiers with their health (failing ones first): admins see every one, street staff those that
+    serve a station or a duty officer of their own street (another street's are none of theirs)."""
     if not user_may_register_devices(user=user):
         return Notifier.objects.none()
-    return Notifier.objects.prefetch_related("stations").order_by("-consecutive_failures", "name")
+    notifiers = Notifier.objects.all()
+    if not user.is_admin:
+        street = user.street_id
+        serving = Notifier.objects.filter(Q(stations__street_id=street) | Q(duty_officers__street_id=street))
+        notifiers = notifiers.filter(pk__in=serving.values("pk"))
+    return notifiers.prefetch_related("stations").order_by("-consecutive_failures", "name")
 
 
 def station_assignment_list(*, user: User) -> QuerySet[StationAssignment]:

@@ -119,6 +119,8 @@ class IncidentStepView(ServiceFormView):
             raise Http404(_("No such step."))
         if request.user.is_authenticated:
             self.incident = incident_get_for_user(user=request.user, pk=kwargs["pk"])
+            # A grid worker sees the incident but may not act on it: a 403 before the form is read.
+            services.ensure_may_act(incident=self.incident, user=request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):

@@ -12,6 +12,7 @@ from .dispatch import (
     timer_fire,
 )
 from .incidents import (
+    ensure_may_act,
     incident_acknowledge,
     incident_confirm,
     incident_dispatch,
@@ -27,6 +28,7 @@ from .setup import (
     device_model_save,
     device_register,
     devices_import,
+    ensure_alarm_admin,
     integration_create,
     integration_rotate,
     integration_set_active,
@@ -44,6 +46,8 @@ __all__ = [
     "device_register",
     "devices_import",
     "devices_offline_check",
+    "ensure_alarm_admin",
+    "ensure_may_act",
     "escalate",
     "event_process",
     "incident_acknowledge",

@@ -30,9 +30,15 @@ def _locked(*, incident: Incident, acting_user: User) -> Incident:
     if not incident_list(user=acting_user).filter(pk=incident.pk).exists():
         raise NotFoundError(_("No such incident."))
     locked = Incident.objects.select_for_update(of=("self",)).select_related("site__grid__community").get(pk=incident.pk)
-    if not user_may_act(incident=locked, user=acting_user):
-        raise PermissionDeniedError(_("Only the stations called to this alarm, the street's staff and admins may do this."))
+    ensure_may_act(incident=locked, user=acting_user)
     return locked
+
+
+def ensure_may_act(*, incident: Incident, user: User) -> None:
+    """Refuse (403) someone who sees the incident but may not act on it. The services call it, and the
+    pages and the API call it before they read the input, so that such a user is told so at once."""
+    if not user_may_act(incident=incident, user=user):
+        raise PermissionDeniedError(_("Only the stations called to this alarm, the street's staff and admins may do this."))
 
 
 def user_may_act(*, incident: Incident, user: User) -> bool:

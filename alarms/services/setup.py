@@ -30,6 +30,11 @@ def _ensure_admin(user: User | None) -> None:
         raise PermissionDeniedError(_("Only administrators may configure integrations, device models and notifiers."))
 
 
+def ensure_alarm_admin(*, user: User) -> None:
+    """Refuse (403) anyone but an administrator; the API calls it before it reads the input."""
+    _ensure_admin(user)
+
+
 def _ensure_registrar(user: User) -> None:
     if not (user.is_authenticated and user.is_active and (user.is_admin or user.role == User.Role.STREET_STAFF)):
         raise PermissionDeniedError(_("Only street office staff and administrators may register devices."))

@@ -47,6 +47,21 @@ def test_operator_acknowledges_through_the_api_and_a_second_time_is_a_conflict(o
     assert second.status_code == 409 and second.json()["code"] == "conflict"
 
 
+def test_a_grid_worker_is_refused_a_step_before_the_input_is_read(onenet, detector, station, grid_worker):
+    """The grid worker sees the incident but may not act on it: 403 whatever the body, not the body's 400."""
+    push(onenet, onenet_body(data_point("smoke_alarm", 1), onenet.secret))
+    incident = event_process(event_id=Event.objects.get().pk)
+
+    for step in ("confirm", "resolve", "acknowledge"):
+        response = api(grid_worker).post(f"/api/alarms/incidents/{incident.pk}/{step}/", {}, format="json")
+        assert response.status_code == 403 and response.json()["code"] == "permission_denied", step
+
+
+def test_only_admins_are_told_what_an_integration_needs(staff):
+    response = api(staff).post("/api/alarms/integrations/", {}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+
+
 def test_admin_creates_and_rotates_an_integration_and_sees_the_secret_once(admin_user, staff):
     created = api(admin_user).post("/api/alarms/integrations/", {"platform": "ctwing", "name": "CTWing 二号"}, format="json")
     listed = api(admin_user).get("/api/alarms/integrations/").json()["results"]

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import User
 from alarms.models import Device, DeviceModel, Integration, Notifier
 from tests.alarms.conftest import data_point, onenet_body, preset, push
-from tests.factories import StreetFactory, UserFactory
+from tests.factories import FireStationFactory, StreetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -483,3 +484,18 @@ def test_staff_see_a_failing_notifier_and_admins_reset_it(client_for, staff, adm
     failing_notifier.refresh_from_db()
     assert failing_notifier.consecutive_failures == 0
     assert 'data-testid="failing"' not in client.get(reverse("alarms:notifier-list")).content.decode()
+
+
+def test_staff_of_another_street_do_not_see_the_notifiers_of_ours(client_for, staff, failing_notifier, duty_officer):
+    """A notifier serves stations and duty officers of one street; another street's staff have nothing to do with it."""
+    other_street = StreetFactory(name="九眼桥街道", code="JYQ")
+    theirs = Notifier.objects.create(kind=Notifier.Kind.SMS, name="九眼桥短信", endpoint="https://sms.example.com/jyq")
+    theirs.stations.add(FireStationFactory(street=other_street, name="九眼桥微型消防站"))
+    officers = Notifier.objects.create(kind=Notifier.Kind.VOICE, name="值班员语音", endpoint="https://voice.example.com/a")
+    officers.duty_officers.add(duty_officer)
+    stranger = UserFactory(username="stranger", role=User.Role.STREET_STAFF, street=other_street)
+
+    ours = client_for(staff).get(reverse("alarms:notifier-list")).content.decode()
+    assert "短信网关" in ours and "值班员语音" in ours and "九眼桥短信" not in ours
+    html = client_for(stranger).get(reverse("alarms:notifier-list")).content.decode()
+    assert "九眼桥短信" in html and "短信网关" not in html and "值班员语音" not in html
