@@ -37,6 +37,10 @@ class SafetyReportsView(ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
+    def get_initial(self):
+        # The overview of a street or community links here with it chosen (?unit=community-12).
+        return {**super().get_initial(), "unit": self.request.GET.get("unit", "")}
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "reports": safety_report_list(user=self.request.user)[:LIST_LIMIT]}
 

@@ -250,7 +250,9 @@ def test_an_admin_may_report_on_any_street(month, admin_user, stranger):
 # --- The page -----------------------------------------------------------------------------------------------------
 
 
-def test_the_overview_leads_to_the_reports_page_and_its_form_offers_the_street_and_its_communities(month, staff, client_for):
+def test_the_overview_leads_to_the_reports_page_and_its_form_offers_the_street_and_its_communities(
+    month, staff, client_for, community
+):
     client = client_for(staff)
     overview = client.get(reverse("dashboards:overview")).content.decode()
     assert reverse("dashboards:reports") in overview
@@ -258,6 +260,11 @@ def test_the_overview_leads_to_the_reports_page_and_its_form_offers_the_street_a
     assert page.status_code == 200
     labels = [label for _value, label in page.context["form"].fields["unit"].choices]
     assert labels == ["望江路街道", "望江路街道 · 望江社区", "望江路街道 · 郭家桥社区"]
+    # A community's overview leads to its own report.
+    overview = client.get(reverse("dashboards:overview-community", args=[community.pk])).content.decode()
+    link = reverse("dashboards:reports") + f"?unit=community-{community.pk}"
+    assert link in overview
+    assert client.get(link).context["form"]["unit"].value() == f"community-{community.pk}"
 
 
 def test_a_requested_report_is_listed_and_downloaded_from_the_page(month, staff, client_for):
