@@ -30,13 +30,15 @@ UNMAPPED_LIST_LIMIT = 200
 
 
 def _top_level(scope: OverviewScope) -> str:
-    """The highest level of outline the page draws: its own unit's, or a street for the whole scope."""
+    """The highest level of outline the page draws: its own unit's; for the whole scope, the street for the
+    street office and admins, the grids themselves for grid workers and stations."""
     if scope.level != "all":
         return scope.level
     user = scope.user
-    if isinstance(scope.unit, Grid) and not (user.is_admin or user.role == User.Role.STREET_STAFF):
-        return "grid"  # a grid worker with one grid: their grid is all they look after
-    return "street"
+    if user.is_admin or user.role == User.Role.STREET_STAFF:
+        return "street"
+    # A grid worker looks after their grids, a station covers its grids: those are their map.
+    return "grid"
 
 
 def _url_maker(name: str):

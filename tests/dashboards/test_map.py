@@ -126,6 +126,13 @@ def test_a_grid_worker_sees_their_own_grid_only(client_for, grid_worker, mapped)
     assert fires(data) == {"望江兰庭便利店"}
 
 
+def test_a_grid_worker_of_two_grids_sees_their_grids_outlines_only(client_for, grid_worker, neighbour_grid, mapped):
+    grid_worker.grids.add(neighbour_grid)
+    data = data_of(client_for(grid_worker))
+    assert outlines(data) == {("grid", "望江社区 第一网格"), ("grid", "望江社区 第二网格")}
+    assert site_names(data) == {"望江兰庭便利店", "川味小面馆"}
+
+
 def test_a_grid_worker_of_another_grid_sees_none_of_it(client_for, outsider, mapped):
     data = data_of(client_for(outsider))
     assert outlines(data) == {("grid", "郭家桥社区 第九网格")}
@@ -144,7 +151,7 @@ def test_staff_of_another_street_see_their_street_only(client_for, mapped):
 
 def test_a_station_operator_sees_the_grids_it_covers(client_for, operator, mapped):
     data = data_of(client_for(operator))
-    assert {name for level, name in outlines(data) if level == "grid"} == {"望江社区 第一网格", "望江社区 第二网格"}
+    assert outlines(data) == {("grid", "望江社区 第一网格"), ("grid", "望江社区 第二网格")}
     assert site_names(data) == {"望江兰庭便利店", "川味小面馆"}
     assert fires(data) == {"望江兰庭便利店", "川味小面馆"}
 
