@@ -18,13 +18,13 @@ def _verdict(incident: Incident) -> str | None:
 
 def incident_export_columns() -> list[xlsx.Column]:
     return [
-        xlsx.Column(_("No."), lambda incident: incident.pk, width=8),
+        xlsx.Column(_("Incident no."), lambda incident: incident.pk, width=8),
         xlsx.field_column(Incident, "opened_at", width=17),
         *site_columns(site_of=lambda incident: incident.site),
         xlsx.field_column(Incident, "status", width=10),
         xlsx.Column(_("Verdict"), _verdict, width=10),
         xlsx.field_column(Incident, "cause", width=10),
-        xlsx.Column(_("Alarms"), lambda incident: incident.alarm_count, width=8),
+        xlsx.Column(_("Alarm count"), lambda incident: incident.alarm_count, width=8),
         xlsx.field_column(Incident, "acknowledged_at", width=17),
         xlsx.field_column(Incident, "dispatched_at", width=17),
         xlsx.field_column(Incident, "on_scene_at", width=17),

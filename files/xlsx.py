@@ -20,6 +20,7 @@ app's selector and filter set); this module only writes them:
 """
 
 import datetime
+import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -144,11 +145,15 @@ def _write(*, title: str, columns: list[Column], rows: Iterable, max_rows: int) 
         header.append(cell)
     sheet.append(header)
     count = 0
-    for row in rows:
-        count += 1
-        if count > max_rows:
-            raise _TooManyRows
-        sheet.append([_cell(sheet, column.value(row)) for column in columns])
+    try:
+        for row in rows:
+            count += 1
+            if count > max_rows:
+                raise _TooManyRows
+            sheet.append([_cell(sheet, column.value(row)) for column in columns])
+    except BaseException:
+        _discard(sheet)
+        raise
     if columns:
         # Excel's filter buttons on the header row, over the rows written.
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
@@ -156,6 +161,17 @@ def _write(*, title: str, columns: list[Column], rows: Iterable, max_rows: int) 
     workbook.save(target)
     target.seek(0)
     return target
+
+
+def _discard(sheet) -> None:
+    """A sheet abandoned half-written (too many rows, a failed query): its temporary file is closed and
+    removed now; openpyxl would keep it until the process exits, which a server's never does."""
+    try:
+        sheet.close()
+    finally:
+        writer = sheet._writer  # openpyxl's own; it has no public way to drop an unsaved sheet
+        if writer is not None and os.path.exists(writer.out):
+            writer.cleanup()
 
 
 def office_language():

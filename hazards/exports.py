@@ -12,7 +12,7 @@ from .models import Hazard
 
 def hazard_export_columns() -> list[xlsx.Column]:
     return [
-        xlsx.Column(_("No."), lambda hazard: hazard.pk, width=8),
+        xlsx.Column(_("Hazard no."), lambda hazard: hazard.pk, width=8),
         *site_columns(site_of=lambda hazard: hazard.site),
         xlsx.field_column(Hazard, "description", width=40),
         xlsx.Column(_("Legal basis"), lambda hazard: hazard.citation, width=22),
