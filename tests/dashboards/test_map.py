@@ -40,7 +40,9 @@ def outline(level: str, code: str, geometry: dict) -> None:
 
 
 def incident(onenet, site: Site, status: str = Incident.Status.NEW) -> Incident:
-    device = Device.objects.create(integration=onenet.integration, platform_device_id=f"D{site.pk}", model=preset("onenet"), site=site)
+    device = Device.objects.create(
+        integration=onenet.integration, platform_device_id=f"D{site.pk}", model=preset("onenet"), site=site
+    )
     return Incident.objects.create(site=site, device=device, status=status)
 
 
