@@ -5,7 +5,7 @@ Personal data here are the phone numbers of a site's responsible person and safe
 ID-card numbers (a unified social credit code identifies an organisation, not a person).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Grid, User
 from accounts.selectors import user_can_edit_registry
@@ -40,6 +40,30 @@ def user_may_see_personal_data(*, user: User, site, by_program: bool = False) ->
     if user.is_admin:
         return True
     return site.grid_id in _covered_grid_ids(user)
+
+
+def personal_data_site_q(*, user: User, by_program: bool = False) -> Q:
+    """The sites whose phone numbers ``user`` sees in full, as a filter on sites: the rule of
+    user_may_see_personal_data for a query.
+
+    A search by phone number keeps to these sites. Elsewhere the numbers are masked (138****5678),
+    and a search that matched them would give them away: by prefixes, one digit at a time, and even
+    by the whole number, since a mask leaves at most 10,000 numbers to try.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if by_program and not user_can_edit_registry(user=user):
+        return Q(pk__in=[])
+    if user.is_admin:
+        return Q()
+    return Q(grid__in=_covered_grids(user).values("pk"))
+
+
+def reads_by_program(request) -> bool:
+    """Whether ``request`` is a program's, reading the API with a token (user_may_see_personal_data's ``by_program``)."""
+    from rest_framework.authentication import TokenAuthentication
+
+    return isinstance(getattr(request, "successful_authenticator", None), TokenAuthentication)
 
 
 def _covered_grid_ids(user: User) -> frozenset[int]:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.filters import DaySinceFilter, DayUntilFilter, TerritoryFilterSet, community_filter, grid_filter, street_filter
+from accounts.personal_data import reads_by_program
 from enterprises.models import Site
 from enterprises.selectors import site_search_q
 
@@ -73,8 +74,8 @@ class DeviceFilter(TerritoryFilterSet):
         text = value.replace("\x00", "").strip()
         if not text:
             return queryset
-        return queryset.filter(
-            Q(site__in=Site.objects.filter(site_search_q(text=text)))
-            | Q(imei__startswith=text)
-            | Q(platform_device_id__iexact=text)
-        )
+        if self.request is None:
+            return queryset.none()
+        # By a site's phone number only where the user sees it in full (accounts.personal_data).
+        sites = Site.objects.filter(site_search_q(text=text, user=self.request.user, by_program=reads_by_program(self.request)))
+        return queryset.filter(Q(site__in=sites) | Q(imei__startswith=text) | Q(platform_device_id__iexact=text))

@@ -174,7 +174,9 @@ class DeviceCreateView(ServiceFormView):
         text = self.request.GET.get("q", "").replace("\x00", "").strip()
         found = None
         if text:
-            found = list(site_list(user=self.request.user).filter(site_search_q(text=text))[: SITE_CHOICES + 1])
+            found = list(
+                site_list(user=self.request.user).filter(site_search_q(text=text, user=self.request.user))[: SITE_CHOICES + 1]
+            )
         return {"q": text, "found": found[:SITE_CHOICES] if found else found, "more": bool(found) and len(found) > SITE_CHOICES}
 
     def _chosen_site(self, form):

@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, routers, serializers, status, viewsets
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 
 from accounts.api import GridSerializer, RegistryEditorOrReadOnly
 from accounts.models import Grid
-from accounts.personal_data import SITE_PERSONAL_FIELDS, mask_phone, user_may_see_personal_data
+from accounts.personal_data import SITE_PERSONAL_FIELDS, mask_phone, reads_by_program, user_may_see_personal_data
 
 from .filters import SiteFilter
 from .models import Category, Site
@@ -50,8 +49,7 @@ class SiteSerializer(serializers.ModelSerializer):
         data = super().to_representation(site)
         request = self.context.get("request")
         if request is not None:
-            by_program = isinstance(getattr(request, "successful_authenticator", None), TokenAuthentication)
-            if not user_may_see_personal_data(user=request.user, site=site, by_program=by_program):
+            if not user_may_see_personal_data(user=request.user, site=site, by_program=reads_by_program(request)):
                 for field in SITE_PERSONAL_FIELDS:
                     data[field] = mask_phone(data[field])
         return data

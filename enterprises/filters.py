@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import TerritoryFilterSet, community_filter, grid_filter, street_filter
+from accounts.personal_data import reads_by_program
 
 from .models import Category, RiskColour, Site
 from .selectors import site_search_q
@@ -33,7 +34,10 @@ class SiteFilter(TerritoryFilterSet):
         fields = ["q", "street", "community", "grid", "category", "status", "risk_colour"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(site_search_q(text=value))
+        if self.request is None:
+            return queryset.none()
+        # By a site's phone number only where the user sees it in full (accounts.personal_data).
+        return queryset.filter(site_search_q(text=value, user=self.request.user, by_program=reads_by_program(self.request)))
 
     def filter_risk_colour(self, queryset, name, value):
         return queryset.filter(risk_colour="" if value == NOT_GRADED else value)

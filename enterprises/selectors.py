@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.personal_data import personal_data_site_q
 from accounts.selectors import grid_scope_q
 
 from .models import Category, Site, SiteChange, SiteDocument, SiteImport
@@ -24,20 +25,22 @@ def site_list(*, user: User) -> QuerySet[Site]:
     )
 
 
-def site_search_q(*, text: str) -> Q:
-    """Matches a site by name, credit code, address or either contact (name or phone)."""
+def site_search_q(*, text: str, user: User, by_program: bool = False) -> Q:
+    """Matches a site by name, credit code, address or either contact's name; by either contact's
+    phone number only where ``user`` sees it in full (accounts.personal_data.personal_data_site_q),
+    so that a search cannot spell out a number the user sees masked."""
     # PostgreSQL refuses NUL characters in a query; no site holds one.
     text = text.replace("\x00", "").strip()
     if not text:
         return Q()
+    phones = Q(responsible_phone__startswith=text) | Q(safety_contact_phone__startswith=text)
     return (
         Q(name__icontains=text)
         | Q(credit_code__iexact=text)
         | Q(address__icontains=text)
         | Q(responsible_person__icontains=text)
-        | Q(responsible_phone__startswith=text)
         | Q(safety_contact__icontains=text)
-        | Q(safety_contact_phone__startswith=text)
+        | (phones & personal_data_site_q(user=user, by_program=by_program))
     )
 
 

@@ -70,7 +70,7 @@ def my_grid(request):
     sites = site_list_for_user(user=request.user)
     query_text = request.GET.get("q", "").replace("\x00", "").strip()
     if query_text:
-        sites = sites.filter(site_search_q(text=query_text))
+        sites = sites.filter(site_search_q(text=query_text, user=request.user))
     page = _page(request, sites, 30)
     context = {"grids": grids, "page": page, "q": query_text, "query": urlencode({"q": query_text}) if query_text else ""}
     template = "enterprises/_my_grid_results.html" if _partial(request) else "enterprises/my_grid.html"

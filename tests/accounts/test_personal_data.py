@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.personal_data import mask_phone, user_may_see_personal_data
+from accounts.personal_data import mask_phone, personal_data_site_q, user_may_see_personal_data
 
 FULL = "13800138000"
 MASKED = "138****8000"
@@ -79,6 +79,69 @@ def test_the_rule_reads_the_users_grids_once(grid_worker, shop, neighbour_site, 
         for a_site in (shop, neighbour_site, far_site, shop):
             user_may_see_personal_data(user=grid_worker, site=a_site)
     assert len(queries) == 1
+
+
+# --- A search by phone number cannot spell out a masked one -------------------------------------
+
+# A prefix of each number (found digit by digit), and each whole number (a mask leaves 10,000 to try).
+PHONE_SEARCHES = ["138", "1380013", FULL, "028-8555", CONTACT_FULL]
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def found_by_api(client, text: str) -> set[str]:
+    response = client.get("/api/sites/", {"q": text})
+    assert response.status_code == 200
+    return {row["name"] for row in response.json()["results"]}
+
+
+@pytest.mark.parametrize(("persona", "full"), TOKENS.items())
+@pytest.mark.parametrize("text", PHONE_SEARCHES)
+def test_a_token_finds_a_site_by_phone_only_where_it_shows_the_number(request, shop, persona, full, text):
+    found = found_by_api(token_client(request.getfixturevalue(persona)), text)
+    assert found == ({shop.name} if full else set())
+
+
+@pytest.mark.parametrize("persona", TOKENS)
+def test_a_token_still_finds_a_site_by_its_name_and_contacts(request, shop, persona):
+    client = token_client(request.getfixturevalue(persona))
+    for text in (shop.name[:3], shop.responsible_person, "李安全", shop.credit_code):
+        assert found_by_api(client, text) == {shop.name}, text
+
+
+@pytest.mark.parametrize("persona", PAGES)
+def test_pages_find_a_site_by_the_phone_they_show(request, client, shop, persona):
+    """Those whose work is to phone the site see its numbers, and find it by them, on every search of the pages."""
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    session = APIClient()
+    session.force_login(user)
+    for text in PHONE_SEARCHES:
+        assert shop.name in client.get("/sites/", {"q": text}).content.decode(), text
+        assert found_by_api(session, text) == {shop.name}, text
+    if persona == "grid_worker":
+        assert shop.name in client.get("/sites/my-grid/", {"q": "1380013"}).content.decode()
+
+
+def test_the_search_rule_is_the_display_rule(shop, far_site, outsider, operator, grid_worker, staff, admin_user):
+    """personal_data_site_q is user_may_see_personal_data as a query, for every site and user, by page and by token."""
+    from enterprises.models import Site
+
+    for user in (outsider, operator, grid_worker, staff, admin_user):
+        for by_program in (False, True):
+            shown = {
+                a_site.pk
+                for a_site in Site.objects.all()
+                if user_may_see_personal_data(user=user, site=a_site, by_program=by_program)
+            }
+            searchable = set(
+                Site.objects.filter(personal_data_site_q(user=user, by_program=by_program)).values_list("pk", flat=True)
+            )
+            assert searchable == shown, (user.username, by_program)
 
 
 @pytest.mark.parametrize(
