@@ -552,6 +552,19 @@ def run(failures: list[str]) -> None:
         measure(failures, "overview_grid_ms", measurer.median_ms, reverse("dashboards:overview-grid", args=[grid.pk]))
         report("overview_grid_sites", Site.objects.filter(grid=grid).count())
 
+        # The trends: a year by month and half a year by week, of the street and of the city.
+        trends = reverse("dashboards:trends")
+        for scope, username in (("street", "staff"), ("city", "admin")):
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            measurer = Measurer(client)
+            measure(failures, f"trends_{scope}_ms", measurer.median_ms, trends)
+            measure(failures, f"trends_{scope}_weeks_ms", measurer.median_ms, trends, {"period": "week"})
+            try:
+                report(f"trends_{scope}_queries", slowest_queries(client, trends, f"trends_{scope}"))
+            except BenchmarkFailure as failure:
+                failures.append(f"trends_{scope}_queries: {failure}")
+
 
 if __name__ == "__main__":
     sys.exit(main_in_own_database(suffix="_bench_dashboard", run=run))

@@ -166,7 +166,6 @@ def _chart_data(charts: list[dict], starts: list[datetime.date], period: str) ->
         "periods": [_period_label(start, period) for start in starts],
         "charts": {
             chart["key"]: {
-                "title": chart["title"],
                 "axes": chart.get("axes", []),
                 "series": [{key: value for key, value in series.items() if key != "key"} for series in chart["series"]],
             }

@@ -36,7 +36,7 @@
     return {
       animation: false,
       color: chart.series.map(function (series) { return series.color; }),
-      grid: { left: 8, right: twoAxes ? 8 : 16, top: small ? 56 : 48, bottom: 8, containLabel: true },
+      grid: { left: 8, right: twoAxes ? 8 : 16, top: small ? 36 : 48, bottom: 8, containLabel: true },
       legend: { type: small ? "scroll" : "plain", top: 0, left: 0, itemWidth: 14, itemHeight: 10 },
       tooltip: {
         trigger: "axis",

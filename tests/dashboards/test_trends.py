@@ -302,12 +302,12 @@ def test_the_trends_take_as_many_queries_with_ten_times_the_data(
     small = counts()
     grow(sites=sites, count=100, integration=onenet.integration)
     assert counts() == small
-    # The figures alone: one query per figure (found, closed, grades, incidents).
+    # The figures alone: one query for hazards, one for grades, one for incidents.
     scope = overview_scope_get(user=user)
     scope.load_grids()
     with CaptureQueriesContext(connection) as context:
         trend_figures(scope=scope, period="month")
-    assert len([query for query in context.captured_queries if query["sql"].startswith("SELECT")]) == 4
+    assert len([query for query in context.captured_queries if query["sql"].startswith("SELECT")]) == 3
 
 
 # --- The chart library ---------------------------------------------------------------------------------------
