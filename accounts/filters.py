@@ -51,9 +51,10 @@ def grid_filter(*, grid_path: str) -> django_filters.ModelChoiceFilter:
 
 
 class TerritoryFilterSet(django_filters.FilterSet):
-    """A filter set with a ``street`` filter, shown only to a user whose scope spans several streets
-    (an admin): anyone else's lists hold one street, whose choice would only take room on a phone.
-    The parameter still works for them (the overview's links carry it)."""
+    """A filter set with a ``street`` filter, shown to admins, whose scope is every street: anyone
+    else's lists hold their own street (staff's, or the few grids of a grid worker or a station), whose
+    choice would only take room on a phone. The parameter works for everyone (the overview's links
+    carry it). Decided by the role, so that no query is spent on it (the API reads the form too)."""
 
     @property
     def form(self):
@@ -61,7 +62,8 @@ class TerritoryFilterSet(django_filters.FilterSet):
         if not getattr(self, "_street_shown_checked", False):
             self._street_shown_checked = True
             field = form.fields.get("street")
-            if field is not None and len(field.queryset[:2]) < 2:
+            user = getattr(self.request, "user", None)
+            if field is not None and not (user is not None and user.is_authenticated and user.is_admin):
                 field.widget = forms.HiddenInput()
         return form
 

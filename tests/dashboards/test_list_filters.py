@@ -85,7 +85,7 @@ def test_an_admin_narrows_every_list_to_a_street(month, client_for, admin_user, 
     assert [row.site.name for row in coverage.context["rows"]] == ["九眼桥小商店"]
 
 
-def test_the_street_filter_shows_only_to_those_whose_scope_spans_streets(month, client_for, staff, admin_user):
+def test_the_street_filter_shows_to_admins_whose_scope_is_every_street(month, client_for, staff, admin_user):
     for list_name in ALL_LISTS:
         staff_page = client_for(staff).get(reverse(list_name)).content.decode()
         assert '<input type="hidden" name="street"' in staff_page, list_name
