@@ -14,7 +14,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Community, Grid, Street
@@ -85,7 +84,7 @@ class DayField(forms.DateField):
         super().validate(value)
         if value and not FIRST_DAY <= value <= LAST_DAY:
             raise ValidationError(
-                _gettext("Enter a date between %(first)s and %(last)s.")
+                _("Enter a date between %(first)s and %(last)s.")
                 % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
                 code="out_of_range",
             )

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -145,11 +145,11 @@ def site_columns(*, site_of: Callable[[Any], Site]) -> list[xlsx.Column]:
     community, grid and category. The rows' query selects ``site__grid__community__street`` and
     ``site__category``."""
     return [
-        xlsx.Column(_lazy("Site"), lambda row: site_of(row).name, width=28),
-        xlsx.Column(_lazy("Street"), lambda row: site_of(row).grid.community.street.name, width=12),
-        xlsx.Column(_lazy("Community"), lambda row: site_of(row).grid.community.name, width=12),
-        xlsx.Column(_lazy("Grid"), lambda row: site_of(row).grid.name, width=12),
-        xlsx.Column(_lazy("Category"), lambda row: site_of(row).category.name, width=14),
+        xlsx.Column(gettext_lazy("Site"), lambda row: site_of(row).name, width=28),
+        xlsx.Column(gettext_lazy("Street"), lambda row: site_of(row).grid.community.street.name, width=12),
+        xlsx.Column(gettext_lazy("Community"), lambda row: site_of(row).grid.community.name, width=12),
+        xlsx.Column(gettext_lazy("Grid"), lambda row: site_of(row).grid.name, width=12),
+        xlsx.Column(gettext_lazy("Category"), lambda row: site_of(row).category.name, width=14),
     ]
 
 

@@ -137,8 +137,12 @@ def test_bad_filter_values_are_said_and_ignored_never_a_server_error(month, clie
 
 
 def test_a_date_out_of_range_is_said_in_the_readers_language(month, client_for, staff):
-    page = client_for(staff).get(reverse("alarms:incident-list"), {"until": "9999-12-31"}).content.decode()
+    client = client_for(staff)
+    page = client.get(reverse("alarms:incident-list"), {"until": "9999-12-31"}).content.decode()
     assert "Enter a date between 1900-01-01 and 2999-12-31." in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(reverse("alarms:incident-list"), {"until": "9999-12-31"}).content.decode()
+    assert "请输入 1900-01-01 至 2999-12-31 之间的日期。" in page
 
 
 @pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999999", "-3"])
