@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import map_views, report_views, trend_views, views
+from . import audit_views, map_views, report_views, trend_views, views
 
 app_name = "dashboards"
 
@@ -29,4 +29,7 @@ urlpatterns = [
     path("reports/", report_views.SafetyReportsView.as_view(), name="reports"),
     path("reports/<int:pk>/row/", report_views.safety_report_row, name="report-row"),
     path("reports/<int:pk>/download/", report_views.safety_report_download, name="report-download"),
+    # The audit log of every write, for administrators (dashboards.audit).
+    path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
 ]

@@ -34,6 +34,8 @@ def navigation(request):
     items.append((_("Regulations"), reverse("regulations:index")))
     if user_can_edit_registry(user=user):
         items.append((_("Import"), reverse("enterprises:site-import")))
+    if user.is_admin:
+        items.append((_("Audit log"), reverse("dashboards:audit-log")))
     if user.is_staff:
         items.append((_("Admin"), reverse("admin:index")))
     if user.is_admin or user.role == User.Role.STREET_STAFF:

@@ -72,3 +72,37 @@ def test_the_admin_lists_the_entries_read_only(client, admin_user, staff, site):
     assert response.status_code == 200
     assert site.name in response.content.decode()
     assert client.get(reverse("admin:auditlog_logentry_add")).status_code == 403
+
+
+def test_no_secret_reaches_the_log(admin_user):
+    """An integration's secret is shown once, to the admin who made it; the log, kept for years, never holds it."""
+    from alarms.services import integration_rotate
+
+    with set_actor(admin_user):
+        created = integration_create(acting_user=admin_user, platform="onenet", name="OneNET 望江路")
+        rotated = integration_rotate(integration=created.integration, acting_user=admin_user)
+    entries = entries_of(created.integration)
+    assert [entry.action for entry in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert "rotated_at" in entries[1].changes_dict
+    for entry in entries:
+        text = f"{entry.changes} {entry.changes_text} {entry.serialized_data}"
+        for secret in (created.secret, rotated.secret):
+            assert secret not in text
+
+
+def test_entries_written_before_lose_their_secrets(admin_user):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("alarms.migrations.0004_audit_log_without_secrets")
+    created = integration_create(acting_user=admin_user, platform="onenet", name="OneNET 望江路")
+    entry = entries_of(created.integration).get()
+    entry.changes = {**entry.changes_dict, "secret": ["None", created.secret], "aes_key": ["None", "k" * 43]}
+    entry.save(update_fields=["changes"])
+
+    migration.forget_secrets(django_apps, None)
+
+    entry.refresh_from_db()
+    assert "secret" not in entry.changes_dict and "aes_key" not in entry.changes_dict
+    assert entry.changes_dict["name"] == ["None", "OneNET 望江路"]

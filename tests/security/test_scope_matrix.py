@@ -222,6 +222,9 @@ TABLE: dict[str, Entry] = {
     "dashboards:wall-panels": Entry(SIGNED_IN, shows=AREA),
     "dashboards:wall-unit": Entry(AREA, kwargs=grid_unit),
     "dashboards:wall-unit-panels": Entry(AREA, kwargs=grid_unit, shows=AREA),
+    # The audit log spans every street: administrators only.
+    "dashboards:audit-log": Entry(ADMIN, shows=ADMIN),
+    "dashboards:audit-export": Entry(ADMIN, shows=ADMIN),
     "dashboards:reports": Entry(
         OFFICES, write=Write(OFFICE, data=report, invalid={"other_staff"}, records=lambda: SafetyReport.objects.count())
     ),
