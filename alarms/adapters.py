@@ -214,13 +214,21 @@ def reading(*, report: RawReport, stream: str) -> int | None:
 # --- OneNET ----------------------------------------------------------------------------------------
 
 
+def signatures_match(expected: str, received: str) -> bool:
+    """Whether a received signature is the expected one, in a time that does not depend on where they
+    differ. Compared as UTF-8 bytes: a push may carry any characters there, and compare_digest refuses
+    text that is not ASCII (a lone surrogate from JSON is kept as it came)."""
+    return hmac.compare_digest(expected.encode("utf-8"), received.encode("utf-8", "surrogatepass"))
+
+
 def _b64_variants(signature: str) -> str:
     """A received Base64 signature in one spelling: standard alphabet, no padding, '+' restored."""
     return signature.strip().replace(" ", "+").replace("-", "+").replace("_", "/").rstrip("=")
 
 
 def onenet_signature(*, token: str, nonce: str, msg: str) -> str:
-    digest = hashlib.md5((token + nonce + msg).encode("utf-8")).digest()
+    # A lone surrogate (JSON may carry one) is hashed as it came rather than failing the push.
+    digest = hashlib.md5((token + nonce + msg).encode("utf-8", "surrogatepass")).digest()
     return base64.b64encode(digest).decode("ascii").rstrip("=")
 
 
@@ -230,7 +238,7 @@ def _onenet_signed(*, tokens: Iterable[str], nonce: str, candidates: Iterable[st
     for token in tokens:
         for candidate in candidates:
             # Compare every candidate (no early exit) so the time taken says nothing about which was close.
-            matched |= hmac.compare_digest(onenet_signature(token=token, nonce=nonce, msg=candidate), received)
+            matched |= signatures_match(onenet_signature(token=token, nonce=nonce, msg=candidate), received)
     return matched
 
 
@@ -495,7 +503,7 @@ def webhook_verify(*, secrets: Iterable[str], headers: dict, body: bytes, now: d
         raise SignatureError("the signature's timestamp is outside the replay window")
     matched = False
     for secret in secrets:
-        matched |= hmac.compare_digest(webhook_signature(secret=secret, timestamp=timestamp, body=body), signature)
+        matched |= signatures_match(webhook_signature(secret=secret, timestamp=timestamp, body=body), signature)
     if not matched:
         raise SignatureError("the signature does not match")
 
