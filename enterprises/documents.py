@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
@@ -60,11 +61,19 @@ def _check_image(upload) -> str:
     try:
         with Image.open(upload) as image:
             kind = image.format
+            width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError, ValueError):
         raise _error(_("The image is damaged and cannot be read.")) from None
     finally:
         upload.seek(0)
+    # A document is shown as it was uploaded: a picture claiming more pixels than a photo may have
+    # (a decompression bomb, read from its header) would make every browser that opens it decode it.
+    if width * height > settings.PHOTO_MAX_PIXELS:
+        raise _error(
+            _("The image is %(width)d × %(height)d pixels; a document's image may have at most %(max)d million pixels.")
+            % {"width": width, "height": height, "max": settings.PHOTO_MAX_PIXELS // 1_000_000}
+        )
     if kind == "JPEG":
         return JPEG
     if kind == "PNG":

@@ -8,6 +8,7 @@ exported file imports again unchanged.
 import csv
 import io
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,7 @@ def _xlsx_rows(content: bytes):
         raise ApplicationError(
             _("This file is not an Excel workbook although its name ends in .xlsx; upload an .xlsx or .csv file.")
         )
+    _check_unpacked_size(content)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; the data is still read.
@@ -161,6 +163,26 @@ def _xlsx_rows(content: bytes):
         ) from error
     finally:
         workbook.close()
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than IMPORT_MAX_UNPACKED_BYTES, before any is unpacked.
+
+    A workbook compresses well, a repeated string extremely well: a 300 KB file whose one cell holds
+    300 MB of text would otherwise be unpacked into memory whole (openpyxl reads the shared strings
+    at once). The sizes are those the zip declares; unpacking a part never reads past its size.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        # Damage is said by the reading that follows, in the words it has for it.
+        return
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise ApplicationError(
+            _("The workbook unpacks to more than %(max)d MB; split it into smaller files or save it as CSV.")
+            % {"max": settings.IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
 
 
 def _decode(content: bytes) -> str:

@@ -422,8 +422,11 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(25 * MB)))
 # Each kind of upload has its own cap, below REQUEST_MAX_BYTES.
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * MB)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * MB)))
+# An .xlsx is a zip: what its parts may unpack to, so that a small file cannot fill the memory (a zip bomb).
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(100 * MB)))
 # Photos (files.services.photo_store): the largest upload, the most pixels a picture may
-# claim (decompression bombs), the longest side stored and the longest side of a thumbnail.
+# claim (decompression bombs; a site document's JPEG or PNG too), the longest side stored and
+# the longest side of a thumbnail.
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(15 * MB)))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "50000000"))
 PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "2560"))
