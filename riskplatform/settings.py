@@ -184,7 +184,10 @@ if REDIS_URL:
                 # blocking receive (BZPOPMIN) waits for a message: an idle or busy console's read
                 # then fails first, its consumer dies and the socket drops (channels_redis#422).
                 # Longer than that wait, a connection that is really gone still fails.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # RESP2: over RESP3 redis-py 8 turns on maintenance notifications, which skip the
+                # check of a pooled connection before use; after a Redis restart a console's
+                # group_add then waits on the dead server's socket and the console never comes back.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "protocol": 2}],
                 "prefix": f"{REDIS_KEY_PREFIX}:asgi" if REDIS_KEY_PREFIX else "asgi",
             },
         }
