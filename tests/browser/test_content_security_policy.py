@@ -106,6 +106,8 @@ async def test_the_regulation_form_the_api_docs_and_the_admin_load_without_a_pol
         await log_in(page, admin_user)
         for path in (
             "/regulations/",
+            # The audit log's changes, its filters folded on a phone: markup and a stylesheet, no inline style.
+            "/audit/",
             "/api/docs/",
             "/admin/",
             "/admin/accounts/user/",
