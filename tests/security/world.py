@@ -15,7 +15,7 @@ may open is not empty for want of data.
 import datetime
 import io
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -84,7 +84,6 @@ class World:
     basis: object
     clause: object
     risk_factor: object
-    extra: dict = field(default_factory=dict)
 
 
 def png_bytes() -> bytes:
