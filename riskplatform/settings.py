@@ -153,11 +153,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI a request may run in any thread, so persistent per-thread connections
     # pile up; Django's advice is to disable them and use a connection pool (psycopg's).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before handing it out (one empty round trip): after PostgreSQL
+    # restarts, the connections idle in the pool are dead, and each would fail a request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "10")),
         # Seconds a request waits for a free connection before it fails.
         "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        # While PostgreSQL is away the pool tries to reconnect with growing pauses (1, 2, 4, ... s);
+        # giving up after 5 s lets the next request start again from a short pause, so pages work
+        # again within seconds of its return rather than after the last, longest pause.
+        "reconnect_timeout": 5.0,
     }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -115,14 +115,14 @@ def test_postgresql_uses_a_pool_sized_by_settings(tmp_path):
 
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["CONN_MAX_AGE"] == 0
-    assert database["OPTIONS"]["pool"] == {"min_size": 3, "max_size": 7, "timeout": 2.5}
+    assert database["OPTIONS"]["pool"] == {"min_size": 3, "max_size": 7, "timeout": 2.5, "reconnect_timeout": 5.0}
 
 
 def test_postgresql_pool_has_defaults(tmp_path):
     database = database_settings(tmp_path, DATABASE_URL="postgres://riskplatform@db.example:5432/riskplatform")
 
     assert database["CONN_MAX_AGE"] == 0
-    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10.0}
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10.0, "reconnect_timeout": 5.0}
 
 
 def test_options_in_the_url_are_kept_beside_the_pool(tmp_path):

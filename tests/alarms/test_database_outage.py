@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
+from alarms.ingest import parse_delivery, prepare_events
 from alarms.models import Delivery, Device, DispatchNotice, Event, EventType, Incident
 from alarms.services import event_process, telemetry_process
 from alarms.spool import spool_append, spool_dir
@@ -123,9 +124,13 @@ LEAKS = ("Traceback", "psycopg", "OperationalError", "connection to server", 'Fi
 
 
 def test_pages_show_a_clear_error_page_while_the_database_is_away_and_work_again_when_it_is_back(
-    database_proxy, process_env, start_asgi_server, onenet, detector, operator
+    database_proxy, process_env, start_asgi_server, settings, onenet, detector, operator
 ):
-    server = start_asgi_server(DATABASE_URL=through(database_proxy, process_env["DATABASE_URL"]), DATABASE_POOL_TIMEOUT="2")
+    server = start_asgi_server(
+        DATABASE_URL=through(database_proxy, process_env["DATABASE_URL"]),
+        DATABASE_POOL_TIMEOUT="3",
+        ALARM_SPOOL_DIR=str(settings.ALARM_SPOOL_DIR),
+    )
     cookie = session_cookie(operator)
     status, _type, page = get(server, "/alarms/console/", cookie)
     assert status == 200 and 'data-testid="console-line"' in page
@@ -145,7 +150,19 @@ def test_pages_show_a_clear_error_page_while_the_database_is_away_and_work_again
     assert http_push(server, onenet, onenet_body(data_point("smoke_alarm", 1), onenet.secret))[0] == 200
 
     database_proxy.up = True
-    # Back: the pool's connections from before are dead; the pages work again all the same.
+    # Back: the pages work again within seconds, and the spooled push is stored.
+    wait_for(lambda: get(server, "/alarms/console/", cookie)[0] == 200, timeout=15, what="the console page again")
+    answers = [get(server, "/alarms/console/", cookie)[0] for _ in range(5)]
+    assert answers == [200] * 5, server.log_tail()
+    # The detector's next push finds the database back and sets the spool's replay off.
+    heartbeat = onenet_body(data_point("heartbeat", 1, at=1466133706900), onenet.secret)
+    assert http_push(server, onenet, heartbeat)[0] == 200
+    wait_for(lambda: Event.objects.filter(type=EventType.FIRE_ALARM).exists(), timeout=15, what="the spooled fire alarm")
+
+    # A restart between two requests: the connections idle in the pool die unnoticed, and the
+    # next pages are served all the same, not an error page each until the pool has dropped them.
+    database_proxy.down()
+    database_proxy.up = True
     answers = [get(server, "/alarms/console/", cookie)[0] for _ in range(5)]
     assert answers == [200] * 5, server.log_tail()
 
@@ -181,6 +198,20 @@ def spool(onenet, body: bytes) -> str:
     )
 
 
+def expected_event(onenet, body: bytes) -> str:
+    """The external id ingest gives the one event of a OneNET push."""
+    integration = onenet.integration
+    reports = parse_delivery(integration=integration, body=body, headers={}, now=timezone.now(), verify=False)
+    (event,) = prepare_events(integration=integration, reports=reports).events
+    return event.external_id
+
+
+def waiting_on(holder) -> bool:
+    """Whether another session waits for the holder's transaction to end."""
+    pid = holder.info.backend_pid
+    return bool(holder.execute("SELECT 1 FROM pg_locks WHERE NOT granted AND %s = ANY(pg_blocking_pids(pid))", [pid]).fetchone())
+
+
 def wait_for(condition, *, timeout: float = 30, what: str = "the condition"):
     deadline = time.monotonic() + timeout
     while not (result := condition()):
@@ -200,8 +231,11 @@ def test_a_replay_killed_half_way_loses_nothing_and_stores_nothing_twice(process
     ]
     spooled = [spool(onenet, body) for body in bodies]
 
-    # Hold the noodle bar detector's row: the replay stores the shop's two fire alarms, then waits
-    # for the lock to store the noodle bar's (its event references the device), and is killed there.
+    # Hold the noodle bar's fire alarm: an uncommitted row of the same (integration, external id),
+    # so that the replay, having stored the shop's two fire alarms, waits in the middle of storing
+    # the third (its insert waits to learn whether the other row commits), and is killed there.
+    # (A lock its foreign keys wait on would stop it only at COMMIT, already sent when it dies.)
+    noodles_fire = expected_event(onenet, bodies[-1])
     settings_dict = connections["default"].settings_dict
     holder = psycopg.connect(
         dbname=settings_dict["NAME"],
@@ -212,16 +246,20 @@ def test_a_replay_killed_half_way_loses_nothing_and_stores_nothing_twice(process
     )
     replay = None
     try:
-        holder.execute("SELECT id FROM alarms_device WHERE id = %s FOR UPDATE", [detectors[NOODLES].pk])
+        # The delivery it names does not exist: the foreign key is checked at a COMMIT that never comes.
+        holder.execute(
+            "INSERT INTO alarms_event (integration_id, delivery_id, platform_device_id, external_id, type, stream, "
+            "occurred_at, received_at, attempts) VALUES (%s, -1, %s, %s, 'fire_alarm', '', now(), now(), 0)",
+            [onenet.integration.pk, str(NOODLES), noodles_fire],
+        )
         env = {**process_env, "ALARM_SPOOL_DIR": str(spool_dir())}
         command = [sys.executable, "manage.py", "alarm_spool_replay"]
         replay = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        wait_for(lambda: Delivery.objects.count() == 2, what="the replay storing the first two fire alarms")
-        time.sleep(0.5)
-        assert replay.poll() is None and Delivery.objects.count() == 2  # stuck on the third
+        wait_for(lambda: Delivery.objects.count() == 2 and waiting_on(holder), what="the replay stuck on the third delivery")
         os.kill(replay.pid, signal.SIGKILL)
         replay.wait(10)
     finally:
+        holder.rollback()
         holder.close()
         if replay is not None and replay.poll() is None:
             replay.kill()
@@ -229,6 +267,7 @@ def test_a_replay_killed_half_way_loses_nothing_and_stores_nothing_twice(process
 
     # What the killed replay took is still on disk; what it stored is stored once.
     assert list(spool_dir().glob("replaying-*.jsonl"))
+    assert Delivery.objects.count() == 2
     assert sorted(Event.objects.values_list("device__platform_device_id", flat=True)) == [str(KITCHEN), str(HALL)]
 
     call_command("alarm_spool_replay", stdout=open(os.devnull, "w"))
