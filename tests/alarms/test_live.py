@@ -1,5 +1,6 @@
 """The pipeline against the production stack: uvicorn serving the ASGI app, Celery workers on Redis,
-the Redis channel layer, two database connections at once, a database that is away, a worker killed.
+the Redis channel layer, two database connections at once, a database that is away. A worker killed
+mid-task: tests/alarms/test_worker_killed.py, on a Redis of its own.
 
 Until the station console's consumer exists, the test listens on the station's channel group
 through the channel layer itself (``group_add`` and ``receive``), which is where that consumer
@@ -9,28 +10,21 @@ will listen.
 import asyncio
 import io
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 
-import psycopg
 import pytest
 from channels.layers import get_channel_layer
 from django.core.management import call_command
 from django.db import connections
 
 from alarms.models import Delivery, DispatchNotice, Event, Incident
-from alarms.services import alarms_sweep, event_process, station_group_name
+from alarms.services import event_process, station_group_name
 from alarms.spool import spool_append, spool_pending, spool_replay
-from tests import testrun
 from tests.alarms.conftest import data_point, onenet_body, push
-from tests.servers import ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,60 +51,6 @@ def wait_for(condition, timeout: float = 30, every: float = 0.1):
             return result
         time.sleep(every)
     raise AssertionError("the condition was not met in time")
-
-
-# First in this module: a worker started by another test (the session's) would take the task instead.
-def start_worker(process_env, name: str, log, **env) -> subprocess.Popen:
-    command = [sys.executable, "-m", "celery", "--app", "riskplatform", "worker", "--queues", "critical", "--pool", "solo"]
-    command += ["--without-heartbeat", "--without-gossip", "--without-mingle", "--hostname", f"{name}-{testrun.RUN_ID}@%h"]
-    return subprocess.Popen(command, cwd=ROOT, env={**process_env, **env}, stdout=log, stderr=subprocess.STDOUT)
-
-
-def test_a_worker_killed_mid_task_loses_nothing(process_env, tmp_path, onenet, detector, station):
-    from riskplatform.celery import app
-
-    if app.control.ping(timeout=1):
-        pytest.skip("another worker of this run serves the critical queue; run this test on its own or first")
-    settings_dict = connections["default"].settings_dict
-    holder = psycopg.connect(
-        dbname=settings_dict["NAME"],
-        host=settings_dict["HOST"] or "127.0.0.1",
-        port=settings_dict["PORT"] or 5432,
-        user=settings_dict["USER"],
-        password=settings_dict["PASSWORD"] or None,
-    )
-    log = open(tmp_path / "workers.log", "ab")
-    doomed = start_worker(process_env, "doomed", log, ALARM_CLAIM_SECONDS="3")
-    second = None
-    try:
-        wait_for(lambda: app.control.ping(timeout=0.5), timeout=30)
-        # Hold the site's row: the worker claims the event, then waits for this lock, mid-task.
-        holder.execute("SELECT id FROM enterprises_site WHERE id = %s FOR UPDATE", [detector.site_id])
-        push(onenet, onenet_body(data_point("smoke_alarm", 1), onenet.secret))
-        wait_for(lambda: Event.objects.filter(attempts=1, claim_until__isnull=False).exists())
-        time.sleep(0.5)
-
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait(10)
-        holder.rollback()
-        assert not Incident.objects.exists() and Event.objects.get().processed_at is None
-
-        second = start_worker(process_env, "second", log)
-        time.sleep(3)  # the killed worker's claim expires
-        started = time.monotonic()
-        alarms_sweep()
-        event = wait_for(lambda: Event.objects.filter(processed_at__isnull=False).first(), timeout=30)
-        assert time.monotonic() - started < 30
-    finally:
-        holder.close()
-        for worker in (doomed, second):
-            if worker is not None and worker.poll() is None:
-                worker.terminate()
-                worker.wait(10)
-        log.close()
-
-    assert event.attempts == 2
-    assert (Incident.objects.count(), DispatchNotice.objects.count()) == (1, 1)
 
 
 def test_fire_alarm_reaches_the_station_group_through_the_server_and_a_real_worker(
