@@ -141,6 +141,8 @@ def process_env(django_db_setup, tmp_path_factory) -> dict[str, str]:
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        # A push spooled while a test keeps the database away stays with this run, never in the checkout's var/spool.
+        "ALARM_SPOOL_DIR": str(tmp_path_factory.mktemp("spool")),
         "PYTHONUNBUFFERED": "1",
     }
 
