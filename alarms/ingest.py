@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from . import adapters
@@ -186,6 +185,45 @@ class Prepared:
         return any(event.type == EventType.FIRE_ALARM for event in self.events)
 
 
+@dataclass(frozen=True)
+class _KnownDevice:
+    """What reading a report needs of its device and the device's model."""
+
+    pk: int
+    platform_device_id: str
+    imei: str
+    rules: list
+    battery_stream: str
+    signal_stream: str
+
+
+def _known_devices(*, integration_id: int, ids: set[str], imeis: set[str]) -> list[_KnownDevice]:
+    """The integration's devices with these platform ids or IMEIs, with their models' mapping, in one query.
+
+    Plain SQL, run on every push: compiling a queryset per push cost more CPU than the rest of
+    storing a single-event push. Its text depends only on how many ids are asked for, so for
+    single-event pushes PostgreSQL prepares it once per connection.
+    """
+    device, model = Device._meta.db_table, DeviceModel._meta.db_table
+    ids, imeis = sorted(ids), sorted(imeis)
+    matches = [f"d.platform_device_id IN ({', '.join(['%s'] * len(ids))})"]
+    if imeis:
+        matches.append(f"d.imei IN ({', '.join(['%s'] * len(imeis))})")
+    sql = (
+        f"SELECT d.id, d.platform_device_id, d.imei, m.rules, m.battery_stream, m.signal_stream "
+        f"FROM {device} d JOIN {model} m ON m.id = d.model_id "
+        f"WHERE d.integration_id = %s AND ({' OR '.join(matches)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [integration_id, *ids, *imeis])
+        rows = cursor.fetchall()
+    # The backend hands jsonb over as text for the ORM to parse: parse it here as JSONField would.
+    return [
+        _KnownDevice(pk, platform_id, imei, json.loads(rules) if isinstance(rules, str) else rules, battery, signal)
+        for pk, platform_id, imei, rules, battery, signal in rows
+    ]
+
+
 def prepare_events(*, integration: Integration, reports: list[RawReport]) -> Prepared:
     """Find each report's device (one query) and read the report with its model into our event types."""
     prepared = Prepared()
@@ -193,17 +231,15 @@ def prepare_events(*, integration: Integration, reports: list[RawReport]) -> Pre
         return prepared
     ids = {report.platform_device_id for report in reports}
     imeis = {report.imei for report in reports if report.imei}
-    devices = Device.objects.filter(integration=integration).filter(Q(platform_device_id__in=ids) | Q(imei__in=imeis))
     by_id, by_imei = {}, {}
-    # No ordering: the model's default (by site name, then place) would join the sites and sort, for nothing.
-    for device in devices.select_related("model").order_by():
+    for device in _known_devices(integration_id=integration.pk, ids=ids, imeis=imeis):
         by_id[device.platform_device_id] = device
         if device.imei:
             by_imei[device.imei] = device
     default_model: DeviceModel | None = integration.default_model
     for report in reports:
         device = by_id.get(report.platform_device_id) or (by_imei.get(report.imei) if report.imei else None)
-        model = device.model if device is not None else default_model
+        model = device if device is not None else default_model
         if device is None:
             prepared.unknown_devices += 1
         kinds = adapters.classify(report=report, rules=model.rules if model else None)
@@ -341,32 +377,53 @@ def delivery_store(
 
 # --- Handing on --------------------------------------------------------------------------------------
 
+# Fire alarms go one task each, at once; telemetry is gathered from the pushes of a short while
+# (ALARM_TELEMETRY_GATHER_SECONDS) into one task: at hundreds of single-event pushes a second a
+# publish per push would cost the web process more than storing the push does.
 _enqueuer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="alarm-enqueue")
+_telemetry_enqueuer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarm-enqueue-telemetry")
+_telemetry_lock = threading.Lock()
+_telemetry_waiting: list[int] = []
+TELEMETRY_TASK_MAX_EVENTS = 1000
 
 
 def enqueue_events(*, events: list[tuple[int, str]]) -> None:
-    """Send the events to their queues; in a thread of its own, so a broker that is away never holds up the answer."""
+    """Send the events to their queues; in threads of their own, so a broker that is away never holds up the answer."""
+    fire = [event_id for event_id, kind in events if kind == EventType.FIRE_ALARM]
+    telemetry = [event_id for event_id, kind in events if kind != EventType.FIRE_ALARM]
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        _send(events)  # the embedded demo: tasks run here and now
+        _send(fire=fire, telemetry=telemetry)  # the embedded demo: tasks run here and now
         return
-    _enqueuer.submit(_send, events)
+    if fire:
+        _enqueuer.submit(_send, fire=fire, telemetry=[])
+    if telemetry:
+        with _telemetry_lock:
+            first = not _telemetry_waiting
+            _telemetry_waiting.extend(telemetry)
+        if first:
+            _telemetry_enqueuer.submit(_send_gathered_telemetry)
 
 
-def _send(events: list[tuple[int, str]]) -> None:
+def _send_gathered_telemetry() -> None:
+    time.sleep(settings.ALARM_TELEMETRY_GATHER_SECONDS)
+    with _telemetry_lock:
+        gathered = _telemetry_waiting[:]
+        _telemetry_waiting.clear()
+    for start in range(0, len(gathered), TELEMETRY_TASK_MAX_EVENTS):
+        _send(fire=[], telemetry=gathered[start : start + TELEMETRY_TASK_MAX_EVENTS])
+
+
+def _send(*, fire: list[int], telemetry: list[int]) -> None:
     from .tasks import fire_alarm_process_task, telemetry_process_task
 
     try:
-        telemetry = []
-        for event_id, kind in events:
-            if kind == EventType.FIRE_ALARM:
-                fire_alarm_process_task.apply_async((event_id,), retry=False)
-            else:
-                telemetry.append(event_id)
+        for event_id in fire:
+            fire_alarm_process_task.apply_async((event_id,), retry=False)
         if telemetry:
             telemetry_process_task.apply_async((telemetry,), retry=False)
     except Exception:
         # The events are stored; the sweep hands them on once the broker answers again.
-        logger.exception("Could not enqueue %d stored events; the sweep will.", len(events))
+        logger.exception("Could not enqueue %d stored events; the sweep will.", len(fire) + len(telemetry))
 
 
 # --- The request ---------------------------------------------------------------------------------------

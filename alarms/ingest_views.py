@@ -1,12 +1,16 @@
 """The ingest endpoint, a plain Django view (no DRF: every millisecond counts, and platforms are no API users).
 
 ``POST /api/ingest/<platform>/<key>`` takes a push; ``GET`` answers OneNET's URL
-verification. The view is async so that the database work (alarms.ingest) runs in a
-thread of its own per request rather than in Django's one thread for sync views.
+verification. The served application answers this path in front of Django
+(alarms.ingest_asgi, without the middleware a push has no use for); this view is the
+same endpoint inside Django, for its URL name and for clients that go through Django's
+handler. Both render an answer with ``answer_response_parts``.
 """
 
+import json
+
 from asgiref.sync import sync_to_async
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from riskplatform.api import error_body
@@ -14,14 +18,23 @@ from riskplatform.api import error_body
 from .ingest import Answer, ingest_push, onenet_url_verification
 
 
-def _response(answer: Answer) -> HttpResponse:
+def answer_response_parts(answer: Answer) -> tuple[int, str, bytes, dict[str, str]]:
+    """How an answer goes out: status, content type, body and any further headers."""
     if answer.text is not None:
-        return HttpResponse(answer.text, content_type="text/plain; charset=utf-8", status=answer.status)
+        return answer.status, "text/plain; charset=utf-8", answer.text.encode(), {}
     if answer.status == 200:
-        return JsonResponse({"code": "ok", "stored": answer.stored})
-    response = JsonResponse(error_body(code=answer.code, detail=answer.detail), status=answer.status)
-    if answer.status == 429:
-        response["Retry-After"] = "1"
+        content = {"code": "ok", "stored": answer.stored}
+    else:
+        content = error_body(code=answer.code, detail=answer.detail)
+    extra = {"Retry-After": "1"} if answer.status == 429 else {}
+    return answer.status, "application/json", json.dumps(content, ensure_ascii=False).encode(), extra
+
+
+def _response(answer: Answer) -> HttpResponse:
+    status, content_type, body, extra = answer_response_parts(answer)
+    response = HttpResponse(body, content_type=content_type, status=status)
+    for name, value in extra.items():
+        response[name] = value
     return response
 
 

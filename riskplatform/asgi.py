@@ -15,11 +15,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from alarms.ingest_asgi import IngestFront  # noqa: E402
 from riskplatform.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Carrier platforms' pushes are answered in front of Django's middleware (alarms.ingest_asgi).
+        "http": IngestFront(django_asgi_app),
         # A page of another site must not open a socket with our user's cookie: the
         # Origin must be one of ALLOWED_HOSTS. The session cookie signs the user in.
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))),

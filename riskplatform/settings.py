@@ -656,6 +656,8 @@ ALARM_WEBHOOK_REPLAY_SECONDS = int(os.environ.get("ALARM_WEBHOOK_REPLAY_SECONDS"
 # Pushes per second one integration may make to one web process (0: no limit); a push carrying
 # a fire alarm is stored whatever the rate.
 ALARM_INGEST_RATE_PER_SECOND = float(os.environ.get("ALARM_INGEST_RATE_PER_SECOND", "1000"))
+# Telemetry stored within this long is handed to the workers in one task (fire alarms go at once).
+ALARM_TELEMETRY_GATHER_SECONDS = float(os.environ.get("ALARM_TELEMETRY_GATHER_SECONDS", "0.05"))
 # Where ingest keeps verified deliveries while PostgreSQL is unreachable (alarms.spool).
 ALARM_SPOOL_DIR = Path(os.environ.get("ALARM_SPOOL_DIR", VAR_DIR / "spool"))
 ALARM_SPOOL_MAX_BYTES = int(os.environ.get("ALARM_SPOOL_MAX_BYTES", str(1024 * MB)))
