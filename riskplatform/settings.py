@@ -372,7 +372,7 @@ STATICFILES_DIRS = [
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 # Of these package folders, only the files the pages load are served and collected (riskplatform/staticfinders.py).
-STATICFILES_PACKAGE_FILES = {"vendor/echarts": ["echarts.common.min.js"]}
+STATICFILES_PACKAGE_FILES = {"vendor/echarts": ["echarts.common.min.js"], "vendor/pico": ["pico.min.css"]}
 STATICFILES_FINDERS = [
     "riskplatform.staticfinders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
