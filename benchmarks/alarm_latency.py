@@ -875,11 +875,12 @@ def wait_processed(timeout: float) -> int:
         time.sleep(0.5)
 
 
-def run(failures: list[str]) -> None:
-    # The web server, workers and beat read these, as production reads its environment.
-    tag = f"bench-alarm-{os.getpid()}"
+def prepare_run(tag: str, *, prefix: str) -> tempfile.TemporaryDirectory:
+    """The environment the web server, workers and beat of a run read, as production reads its own: Redis
+    keys of ``tag``, a folder of the run's own (returned, for the caller to clean up), DEBUG off behind a
+    TLS proxy; then Django set up with it."""
     os.environ["REDIS_KEY_PREFIX"] = tag
-    work = tempfile.TemporaryDirectory(prefix="bench_alarm-")
+    work = tempfile.TemporaryDirectory(prefix=prefix)
     workdir = Path(work.name)
     for folder in ("var", "static", "spool"):
         (workdir / folder).mkdir()
@@ -899,6 +900,14 @@ def run(failures: list[str]) -> None:
 
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
+    return work
+
+
+def run(failures: list[str]) -> None:
+    # The web server, workers and beat read these, as production reads its environment.
+    tag = f"bench-alarm-{os.getpid()}"
+    work = prepare_run(tag, prefix="bench_alarm-")
+    workdir = Path(work.name)
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection

@@ -34,9 +34,7 @@ import random
 import signal
 import socket
 import sys
-import tempfile
 import time
-import warnings
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
@@ -54,6 +52,7 @@ from alarm_latency import (
     log_tail,
     make_data,
     percentile,
+    prepare_run,
     start_services,
     wait_ready,
 )
@@ -200,27 +199,8 @@ def wait_drained(timeout: float) -> tuple[float | None, int]:
 
 def run(failures: list[str]) -> None:
     tag = f"bench-burst-{os.getpid()}"
-    os.environ["REDIS_KEY_PREFIX"] = tag
-    work = tempfile.TemporaryDirectory(prefix="bench_burst-")
+    work = prepare_run(tag, prefix="bench_burst-")
     workdir = Path(work.name)
-    for folder in ("var", "static", "spool"):
-        (workdir / folder).mkdir()
-    os.environ.update(
-        {
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": f"{HOST},localhost",
-            "BEHIND_TLS_PROXY": "1",
-            "VAR_DIR": str(workdir / "var"),
-            "STATIC_ROOT": str(workdir / "static"),
-            # The spool of this run only: another checkout's spool must not be replayed into this database.
-            "ALARM_SPOOL_DIR": str(workdir / "spool"),
-        }
-    )
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
-    django.setup()
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection

@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.models import Grid
 from accounts.services import user_may_import_boundaries
 from alarms.models import Device, Incident
 from enterprises.models import RiskColour
 
 from .maps import map_data, map_tiles, map_unmapped_sites, open_incidents
 from .selectors import OverviewScope, overview_figures, overview_scope_get
+from .views import scope_title
 
 UNIT_LEVELS = ("street", "community", "grid")
 # The colours as a tile names them.
@@ -46,14 +46,6 @@ def _url(name: str, scope: OverviewScope, suffix: str = "") -> str:
     if scope.level == "all":
         return reverse(f"dashboards:{name}{suffix}")
     return reverse(f"dashboards:{name}-unit{suffix}", args=[scope.level, scope.unit.pk])
-
-
-def _title(scope: OverviewScope) -> str:
-    if scope.unit is None:
-        return _("All streets")
-    if isinstance(scope.unit, Grid):
-        return f"{scope.unit.community.name} {scope.unit.name}"
-    return scope.unit.name
 
 
 def _signed_in(view):
@@ -106,7 +98,7 @@ def map_page(request, level: str = "all", pk: int | None = None):
     scope = _scope(request, level, pk)
     context = {
         "scope": scope,
-        "title": _title(scope),
+        "title": scope_title(scope),
         "map_config": _map_config(scope),
         "unmapped": map_unmapped_sites(scope=scope),
         "overview_url": _overview_url(scope),
@@ -218,7 +210,7 @@ def wall(request, level: str = "all", pk: int | None = None):
     scope = _scope(request, level, pk)
     context = {
         **_wall_panels_context(request, scope),
-        "title": _title(scope),
+        "title": scope_title(scope),
         "map_config": _map_config(scope, refresh_seconds=settings.WALL_REFRESH_SECONDS),
         "overview_url": _overview_url(scope),
         "colours": [(colour.value, colour.label) for colour in RiskColour],

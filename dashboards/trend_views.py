@@ -15,10 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from accounts.models import Grid, User
+from accounts.models import User
 
 from .selectors import OverviewScope, overview_scope_get
 from .trends import DEFAULT_PERIOD, PERIODS, trend_children, trend_figures
+from .views import scope_title
 
 PERIOD_LABELS = {"month": gettext_lazy("By month"), "week": gettext_lazy("By week")}
 CHILD_LABELS = {"street": gettext_lazy("Streets"), "community": gettext_lazy("Communities"), "grid": gettext_lazy("Grids")}
@@ -38,7 +39,7 @@ def trends(request, level: str = "all", pk: int | None = None):
     draw = not (request.user.role == User.Role.GRID_WORKER and not request.user.is_admin)
     context = {
         "scope": scope,
-        "title": _title(scope),
+        "title": scope_title(scope),
         "breadcrumb": _breadcrumb(scope),
         "overview_url": _url("overview", scope.level, getattr(scope.unit, "pk", None)),
         "figures": figures,
@@ -62,14 +63,6 @@ def _url(name: str, level: str, pk: int | None) -> str:
 
 def _query(period: str) -> str:
     return "" if period == DEFAULT_PERIOD else f"?period={period}"
-
-
-def _title(scope: OverviewScope) -> str:
-    if scope.unit is None:
-        return _("All streets")
-    if isinstance(scope.unit, Grid):
-        return f"{scope.unit.community.name} {scope.unit.name}"
-    return scope.unit.name
 
 
 def _breadcrumb(scope: OverviewScope) -> list[tuple[str, str]]:

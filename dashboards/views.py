@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import Grid, User
 from accounts.selectors import user_can_edit_registry
 from alarms.filters import OPEN as INCIDENTS_OPEN
 from alarms.filters import DeviceFilter, IncidentFilter
@@ -99,6 +99,15 @@ RANKINGS = {
     "overdue": gettext_lazy("Overdue hazards"),
     "red": gettext_lazy("Red sites"),
 }
+
+
+def scope_title(scope: OverviewScope) -> str:
+    """The scope's unit as the map, wall and trends pages name it (a grid with its community)."""
+    if scope.unit is None:
+        return _("All streets")
+    if isinstance(scope.unit, Grid):
+        return f"{scope.unit.community.name} {scope.unit.name}"
+    return scope.unit.name
 
 
 def _overview_title(scope: OverviewScope) -> str:

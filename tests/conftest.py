@@ -139,6 +139,25 @@ def _empty_cache():
 
 
 @pytest.fixture
+def own_redis(tmp_path):
+    """A Redis server of the test's own, on a free port, to stop and start (tests/redis_server.py)."""
+    from tests.redis_server import RedisServer
+
+    with RedisServer(tmp_path / "redis") as server:
+        yield server
+
+
+@pytest.fixture
+def gateway():
+    """A notifier gateway the test serves on 127.0.0.1 (tests/alarms/test_notifiers.py)."""
+    from tests.alarms.test_notifiers import Gateway
+
+    server = Gateway()
+    yield server
+    server.close()
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     """Uploaded and stored files (documents, imports, photos) go to a temporary folder."""
     settings.MEDIA_ROOT = tmp_path

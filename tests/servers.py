@@ -212,6 +212,16 @@ def _wait_until(ready, process: subprocess.Popen, log: Path, what: str) -> None:
         time.sleep(0.1)
 
 
+def wait_for(condition, *, timeout: float = 30, what: str = "the condition"):
+    """The condition's first true value, polled until ``timeout`` seconds; fails the test with ``what`` after that."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(0.1)
+    return result
+
+
 def _answers(url: str) -> bool:
     try:
         with urlopen(url, timeout=2):

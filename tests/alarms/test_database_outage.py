@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit, urlunsplit
@@ -28,7 +27,7 @@ from alarms.services import event_process, telemetry_process
 from alarms.spool import spool_append, spool_dir
 from tests.alarms.conftest import data_point, onenet_body, preset
 from tests.alarms.test_live import http_push
-from tests.servers import ROOT, session_cookie
+from tests.servers import ROOT, session_cookie, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -210,15 +209,6 @@ def waiting_on(holder) -> bool:
     """Whether another session waits for the holder's transaction to end."""
     pid = holder.info.backend_pid
     return bool(holder.execute("SELECT 1 FROM pg_locks WHERE NOT granted AND %s = ANY(pg_blocking_pids(pid))", [pid]).fetchone())
-
-
-def wait_for(condition, *, timeout: float = 30, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.05)
-    return result
 
 
 def test_a_replay_killed_half_way_loses_nothing_and_stores_nothing_twice(process_env, settings, onenet, detectors, station):

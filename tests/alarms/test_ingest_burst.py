@@ -22,6 +22,7 @@ from alarms.models import Delivery, Device, DispatchNotice, Event, EventType, In
 from alarms.simulator import Push, Sender, SimulationError, devices_load, heartbeat_build, push_build
 from tests.alarms.conftest import preset
 from tests.factories import SiteFactory
+from tests.servers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -136,15 +137,6 @@ def send_burst(server_url: str, plan: list[tuple[float, Push]]) -> list[int]:
             pool.submit(work)
     sender.close()
     return statuses
-
-
-def wait_for(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.2)
-    return result
 
 
 def test_a_burst_with_resends_loses_nothing_and_duplicates_nothing(asgi_server, celery_worker, street_of_detectors, station):

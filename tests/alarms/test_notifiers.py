@@ -63,13 +63,6 @@ class Gateway:
 
 
 @pytest.fixture
-def gateway():
-    server = Gateway()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def silent_port():
     """A port that accepts connections and never answers."""
     listener = socket.socket()

@@ -24,9 +24,9 @@ from alarms.services import integration_create
 from tests import testrun
 from tests.alarms.conftest import data_point, onenet_body, preset
 from tests.alarms.test_live import http_push
-from tests.alarms.test_notifiers import Gateway
 from tests.factories import SiteFactory
-from tests.redis_server import RedisServer, celery_beat_process, celery_worker_process, wait_for_log
+from tests.redis_server import celery_beat_process, celery_worker_process, wait_for_log
+from tests.servers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,19 +38,6 @@ SETTINGS = {
     "ALARM_ESCALATE_SECONDS": "4",
     "ALARM_REPEAT_SECONDS": "600",
 }
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    with RedisServer(tmp_path / "redis") as server:
-        yield server
-
-
-@pytest.fixture
-def gateway():
-    server = Gateway()
-    yield server
-    server.close()
 
 
 @pytest.fixture
@@ -66,15 +53,6 @@ def detectors(db, site, grid, station, backup_station, assignment, gateway):
             integration=onenet.integration, platform_device_id=str(dev_id), model=preset("onenet"), site=where, room=room
         )
     return onenet, bakery
-
-
-def wait_for(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.2)
-    return result
 
 
 def lock_holder():

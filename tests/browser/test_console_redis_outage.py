@@ -25,9 +25,9 @@ from alarms.models import Device, DispatchNotice, Event, EventType, Incident, In
 from alarms.services import integration_create
 from tests import testrun
 from tests.alarms.conftest import data_point, onenet_body, preset
-from tests.alarms.test_notifiers import Gateway
 from tests.browser.conftest import DESKTOP, _close, _new_page, log_in, wait_for_true
-from tests.redis_server import RedisServer, celery_beat_process, celery_worker_process, wait_for_log
+from tests.redis_server import celery_beat_process, celery_worker_process, wait_for_log
+from tests.servers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
 
@@ -40,12 +40,6 @@ TIMINGS = {
     "ALARM_ESCALATE_SECONDS": "600",
     "ALARM_REPEAT_SECONDS": "600",
 }
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    with RedisServer(tmp_path / "redis") as server:
-        yield server
 
 
 @pytest.fixture
@@ -70,13 +64,6 @@ async def console_page(request, browser, stack):
     context, page = await _new_page(browser, stack, DESKTOP)
     yield page
     await _close(request, context, page, stack)
-
-
-@pytest.fixture
-def gateway():
-    server = Gateway()
-    yield server
-    server.close()
 
 
 @pytest.fixture
@@ -106,17 +93,6 @@ def http_push(server, onenet, body: bytes) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
-
-
-def wait_until(condition, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.2)
 
 
 def pipeline_state() -> dict:
@@ -181,7 +157,7 @@ async def test_pushes_while_redis_is_down_are_stored_and_reach_the_console_once_
         done = not state["unprocessed"] and len(state["incidents"]) == 2 and not state["undelivered"]
         return state if done else None
 
-    state = await sync_to_async(wait_until)(settled, timeout=45, what="every event processed and every notice delivered")
+    state = await sync_to_async(wait_for)(settled, timeout=45, what="every event processed and every notice delivered")
     shop, noodles = sorted(state["incidents"], key=lambda incident: incident.site_id != site.pk)
     assert (shop.site_id, noodles.site_id) == (site.pk, neighbour_site.pk)
 
@@ -220,7 +196,7 @@ async def test_pushes_while_redis_is_down_are_stored_and_reach_the_console_once_
     assert await page.evaluate("window.consoleNotReloaded === true")
 
     # One message per notice through the station's notifier, and no second one after more sweeps.
-    await sync_to_async(wait_until)(lambda: len(gateway.received) >= 2, timeout=20, what="the station's messages")
+    await sync_to_async(wait_for)(lambda: len(gateway.received) >= 2, timeout=20, what="the station's messages")
     await asyncio.sleep(3)
     assert sorted(body["incident"]["id"] for _path, body in gateway.received) == sorted([shop.pk, noodles.pk])
     assert json.dumps(gateway.paths()) == json.dumps(["/hook", "/hook"])
