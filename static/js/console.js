@@ -82,13 +82,20 @@
   }
 
   // The browser knows when its network goes: an open WebSocket is not closed by it (Chromium keeps
-  // it until the pings fail), so the line is closed at once and said lost, and tried again as soon
-  // as the network is back rather than at the end of the back-off.
+  // it until the pings fail), and its close handshake cannot finish without a network, so the line
+  // is said lost at once and the socket let go; it is tried again as soon as the network is back
+  // rather than at the end of the back-off.
   window.addEventListener("offline", function () {
-    if (socket && socket.readyState === WebSocket.OPEN) socket.close();
+    if (stopped || !socket) return;
+    var ws = socket;
+    socket = null;
+    stopPings();
+    clearTimeout(retryTimer);
+    setLine("offline", text.textLost);
+    if (ws.readyState !== WebSocket.CLOSED) ws.close();
   });
   window.addEventListener("online", function () {
-    if (stopped || !socket || socket.readyState !== WebSocket.CLOSED) return;
+    if (stopped || (socket && socket.readyState !== WebSocket.CLOSED)) return;
     retryDelay = 1000;
     connect();
   });
