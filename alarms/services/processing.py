@@ -74,11 +74,15 @@ def _fire_alarm(*, event: Event) -> Incident | None:
             Event.objects.filter(pk=event.pk).update(processed_at=now)
             _flag_unknown_fire_alarm(event=event)
             return None
-        site = Site.objects.select_for_update().select_related("grid__community").get(pk=device.site_id)
+        site = Site.objects.select_for_update(of=("self",), no_key=True).select_related("grid__community").get(pk=device.site_id)
         # A detector that alarms is alive: its last report is this one (the offline check reads it).
-        Device.objects.filter(pk=device.pk).filter(Q(last_seen__isnull=True) | Q(last_seen__lt=event.occurred_at)).update(
-            last_seen=event.occurred_at
-        )
+        # Not at any cost: while a telemetry batch holds the detector's row, that batch is writing
+        # its reports of the same detector, and waiting for it would hold up the alarm (up to a
+        # batch's whole transaction), so the row is skipped then.
+        Device.objects.filter(
+            Q(last_seen__isnull=True) | Q(last_seen__lt=event.occurred_at),
+            pk__in=Device.objects.select_for_update(skip_locked=True, no_key=True).filter(pk=device.pk).order_by().values("pk"),
+        ).update(last_seen=event.occurred_at)
         window = datetime.timedelta(seconds=settings.ALARM_GROUP_WINDOW_SECONDS)
         incident = (
             Incident.objects.select_for_update()
@@ -159,9 +163,11 @@ def _telemetry(*, events: list[Event]) -> None:
     now = timezone.now()
     with transaction.atomic():
         # Lock the devices in a fixed order: two batches touching the same devices never deadlock.
+        # NO KEY UPDATE: a batch changes no key, so events and incidents naming these devices can
+        # still be stored meanwhile (their foreign-key checks take KEY SHARE, which FOR UPDATE blocks).
         devices = {
             device.pk: device
-            for device in Device.objects.select_for_update(of=("self",))
+            for device in Device.objects.select_for_update(of=("self",), no_key=True)
             .select_related("model", "site")
             .filter(pk__in=sorted(by_device))
             .order_by("pk")
@@ -284,7 +290,7 @@ def devices_offline_check(*, now: datetime.datetime | None = None) -> int:
         if now - seen < datetime.timedelta(seconds=2 * candidate.heartbeat_interval()):
             continue
         with transaction.atomic():
-            device = Device.objects.select_for_update().select_related("model", "site").get(pk=candidate.pk)
+            device = Device.objects.select_for_update(of=("self",), no_key=True).select_related("model", "site").get(pk=candidate.pk)
             if not device.online or (device.last_seen and device.last_seen != candidate.last_seen):
                 continue  # a report came in meanwhile
             device.online = False

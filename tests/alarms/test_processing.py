@@ -1,7 +1,9 @@
 """From a stored fire alarm to an incident, its notices, its timers and the console's steps; device health."""
 
 import datetime
+import threading
 
+import psycopg
 import pytest
 import time_machine
 from django.utils import timezone, translation
@@ -230,6 +232,19 @@ def test_telemetry_is_processed_in_batches(onenet, detector):
     assert detector.last_seen == Event.objects.order_by("-occurred_at").first().occurred_at
 
 
+def test_a_telemetry_batch_holds_its_detectors_without_blocking_their_foreign_keys(onenet, detector):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    push(onenet, onenet_body([data_point("battery", 80, at=T0)], onenet.secret))
+    with CaptureQueriesContext(connection) as queries:
+        telemetry_process(limit=500)
+
+    # FOR UPDATE would make every alarm stored for these detectors wait for the batch (KEY SHARE).
+    locks = [q["sql"] for q in queries.captured_queries if '"alarms_device"' in q["sql"] and " FOR " in q["sql"]]
+    assert locks and all("FOR NO KEY UPDATE" in sql for sql in locks)
+
+
 def test_sweep_hands_on_what_was_never_enqueued(settings, onenet, detector, station):
     event = alarm(onenet)
     assert event.processed_at is None and event.type == EventType.FIRE_ALARM
@@ -258,3 +273,44 @@ def test_a_fire_alarm_from_an_unregistered_device_is_flagged_to_those_who_regist
     assert told == {staff.username, admin_user.username}
     assert list(unknown_device_events(user=staff)) == [event]
     assert not unknown_device_events(user=grid_worker).exists() and not unknown_device_events(user=operator).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fire_alarm_does_not_wait_for_a_telemetry_batch_holding_its_detector(onenet, detector, station, assignment):
+    from django.db import connection
+
+    seen_before = detector.last_seen
+    # Another transaction holds the detector's row, as a telemetry batch does while it applies reports;
+    # it lets go after a while, having looked whether anyone was waiting for a lock meanwhile.
+    waiting = []
+    with psycopg.connect(**_libpq_params(connection.settings_dict)) as batch:
+        batch.execute("SELECT id FROM alarms_device WHERE id = %s FOR NO KEY UPDATE", [detector.pk])
+
+        def let_go():
+            waiting.extend(
+                batch.execute(
+                    "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ).fetchall()
+            )
+            batch.rollback()
+
+        release = threading.Timer(3, let_go)
+        release.start()
+        event = alarm(onenet)  # stored: its foreign key to the detector is checked meanwhile
+        incident = event_process(event_id=event.pk)
+        release.join()
+
+    assert waiting == []
+    assert incident is not None and incident.status == Incident.Status.NEW
+    detector.refresh_from_db()
+    assert detector.last_seen == seen_before  # the batch's own reports say the detector is alive
+
+
+def _libpq_params(settings_dict) -> dict:
+    return {
+        "dbname": settings_dict["NAME"],
+        "user": settings_dict["USER"],
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"] or 5432,
+        "password": settings_dict["PASSWORD"] or None,
+    }
