@@ -1,13 +1,14 @@
 """The incident list and the device list as .xlsx workbooks (files.xlsx): the filtered rows each list
 shows. Neither list shows personal data, nor do their exports."""
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.exports import site_columns
 from files import xlsx
 
+from .filters import DeviceFilter, IncidentFilter
 from .models import Device, Incident
+from .selectors import device_list, incident_list
 
 
 def _verdict(incident: Incident) -> str | None:
@@ -33,10 +34,13 @@ def incident_export_columns() -> list[xlsx.Column]:
     ]
 
 
-def incident_export_response(*, incidents: QuerySet[Incident]):
-    """A download of ``incidents`` (already scoped and filtered by the list's filters), newest first."""
-    rows = xlsx.rows_of(incidents.select_related("site__category", "site__grid__community__street"))
-    return xlsx.xlsx_response(title=_("Incidents"), columns=incident_export_columns(), rows=rows)
+def incident_export_source(request) -> xlsx.ExportSource:
+    """The incident list of ``request`` (its user's scope, its filters), newest first."""
+    filterset = IncidentFilter(request.GET, queryset=incident_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        raise xlsx.ExportFiltersInvalid
+    rows = filterset.qs.select_related("site__category", "site__grid__community__street")
+    return xlsx.ExportSource(title=_("Incidents"), columns=incident_export_columns(), rows=rows)
 
 
 def device_export_columns() -> list[xlsx.Column]:
@@ -54,7 +58,10 @@ def device_export_columns() -> list[xlsx.Column]:
     ]
 
 
-def device_export_response(*, devices: QuerySet[Device]):
-    """A download of ``devices`` (already scoped and filtered by the list's filters), in the list's order."""
-    rows = xlsx.rows_of(devices.select_related("site__category", "site__grid__community__street", "model", "integration"))
-    return xlsx.xlsx_response(title=_("Devices"), columns=device_export_columns(), rows=rows)
+def device_export_source(request) -> xlsx.ExportSource:
+    """The device list of ``request`` (its user's scope, its filters), in the list's order."""
+    filterset = DeviceFilter(request.GET, queryset=device_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        raise xlsx.ExportFiltersInvalid
+    rows = filterset.qs.select_related("site__category", "site__grid__community__street", "model", "integration")
+    return xlsx.ExportSource(title=_("Devices"), columns=device_export_columns(), rows=rows)

@@ -24,10 +24,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.selectors import site_list, site_search_q
-from riskplatform.pages import ServiceFormView, export_filters_refused
+from files.models import ListExport
+from files.views import list_export_answer
+from riskplatform.pages import ServiceFormView
 
 from . import services
-from .exports import device_export_response
 from .filters import DeviceFilter
 from .models import EventType, Integration
 from .selectors import (
@@ -101,10 +102,7 @@ def device_list_page(request):
 @require_GET
 def device_export(request):
     """The filtered device list as .xlsx (the list's query parameters)."""
-    filterset = DeviceFilter(request.GET, queryset=device_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        return export_filters_refused(request, "alarms:device-list")
-    return device_export_response(devices=filterset.qs)
+    return list_export_answer(request, kind=ListExport.Kind.DEVICES)
 
 
 @login_required

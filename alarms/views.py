@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
-from riskplatform.pages import ServiceFormView, export_filters_refused
+from files.models import ListExport
+from files.views import list_export_answer
+from riskplatform.pages import ServiceFormView
 
 from . import services
-from .exports import incident_export_response
 from .filters import IncidentFilter
 from .forms import STEP_FORMS
 from .models import Incident
@@ -91,10 +92,7 @@ def incident_list_page(request):
 @require_GET
 def incident_export(request):
     """The filtered incident list as .xlsx (the list's query parameters)."""
-    filterset = IncidentFilter(request.GET, queryset=incident_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        return export_filters_refused(request, "alarms:incident-list")
-    return incident_export_response(incidents=filterset.qs)
+    return list_export_answer(request, kind=ListExport.Kind.INCIDENTS)
 
 
 def _detail_context(request, pk: int, forms: dict | None = None) -> dict:

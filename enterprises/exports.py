@@ -12,7 +12,6 @@ from decimal import Decimal
 from functools import partial
 from typing import IO, Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -26,7 +25,7 @@ from accounts.selectors import grid_list
 from files import xlsx
 
 from .models import Site
-from .selectors import category_list
+from .selectors import category_list, site_list
 from .spreadsheets import COLUMNS, NO, STATUS_LABELS, YES, Column
 from .validators import credit_code_check_character
 
@@ -153,10 +152,16 @@ def site_columns(*, site_of: Callable[[Any], Site]) -> list[xlsx.Column]:
     ]
 
 
-def site_export_response(*, sites: QuerySet[Site], user: User):
-    """A download of ``sites`` (already scoped and filtered by the list's filters), one row per site."""
-    rows = xlsx.rows_of(sites.select_related("category", "grid__community"))
-    return xlsx.xlsx_response(title=EXPORT_SHEET_TITLE, columns=site_export_columns(user=user), rows=rows)
+def site_export_source(request) -> xlsx.ExportSource:
+    """The registry list of ``request`` (its user's scope, its filters), one row per site, personal data
+    masked as the list masks it for that user."""
+    from .filters import SiteFilter
+
+    filterset = SiteFilter(request.GET, queryset=site_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        raise xlsx.ExportFiltersInvalid
+    rows = filterset.qs.select_related("category", "grid__community")
+    return xlsx.ExportSource(title=EXPORT_SHEET_TITLE, columns=site_export_columns(user=request.user), rows=rows)
 
 
 def site_import_template(*, user: User) -> IO[bytes]:

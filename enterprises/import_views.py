@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import ensure_registry_editor
+from files.models import ListExport
+from files.views import list_export_answer
 from files.xlsx import XLSX_CONTENT_TYPE
 from riskplatform.forms import ApplicationErrorFormMixin
-from riskplatform.pages import export_filters_refused
 
 from . import exports, imports
-from .filters import SiteFilter
 from .models import SiteImport
-from .selectors import site_import_get_for_user, site_import_list, site_list
+from .selectors import site_import_get_for_user, site_import_list
 from .spreadsheets import COLUMNS
 from .views import RegistryEditorFormView
 
@@ -117,7 +117,4 @@ def site_export(request):
             filename=exports.template_filename(),
             content_type=XLSX_CONTENT_TYPE,
         )
-    filterset = SiteFilter(request.GET, queryset=site_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        return export_filters_refused(request, "enterprises:site-list")
-    return exports.site_export_response(sites=filterset.qs, user=request.user)
+    return list_export_answer(request, kind=ListExport.Kind.SITES)

@@ -1,13 +1,13 @@
-"""Reads of stored photos."""
+"""Reads of stored photos and of one's list exports."""
 
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from riskplatform.exceptions import ApplicationError
+from riskplatform.exceptions import ApplicationError, NotFoundError
 
-from .models import Photo
+from .models import ListExport, Photo
 
 
 def photos_of_user(*, user: User, ids: Iterable) -> list[Photo]:
@@ -25,3 +25,16 @@ def photos_of_user(*, user: User, ids: Iterable) -> list[Photo]:
         message = _("No uploaded photo of yours has the id %(id)s; upload it first.") % {"id": missing[0]}
         raise ApplicationError(message, field_errors={"photo_ids": [message]})
     return [found[value] for value in ids]
+
+
+def list_export_list(*, user: User):
+    """The exports ``user`` asked for, newest first: an export holds what its requester's scope let them see."""
+    return ListExport.objects.filter(requested_by=user.pk)
+
+
+def list_export_get_for_user(*, user: User, pk) -> ListExport:
+    """One of ``user``'s own exports; anyone else's is not found."""
+    export = list_export_list(user=user).filter(pk=pk).first()
+    if export is None:
+        raise NotFoundError(_("There is no such export of yours; it may have expired."))
+    return export

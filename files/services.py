@@ -1,4 +1,6 @@
-"""The project's one photo path: hazard evidence, inspection answers and every later photo are stored here.
+"""The project's one photo path, and the exports of long lists (at the end of this module).
+
+Photos: hazard evidence, inspection answers and every later photo are stored here.
 
 ``photo_store`` takes an upload and returns a ``Photo``:
 
@@ -37,8 +39,10 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +51,7 @@ from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 from accounts.models import User
 from riskplatform.exceptions import ApplicationError
 
-from .models import Photo
+from .models import ListExport, Photo
 from .storage import delete_if_older, walk
 
 logger = logging.getLogger(__name__)
@@ -426,3 +430,149 @@ def photo_files_sweep(*, older_than: timedelta = ORPHAN_GRACE) -> int:
     if removed:
         logger.info("Removed %d stored photo files that no photo refers to.", removed)
     return removed
+
+
+# --- Exports of lists too long to write within the request --------------------------------------------------
+
+# A build that has not finished this long after it started was lost (its worker died): it may be claimed again.
+EXPORT_BUILD_TIMEOUT = timedelta(minutes=30)
+# A queued export whose task has not started this long after the request lost its task (the broker was away).
+EXPORT_QUEUE_TIMEOUT = timedelta(minutes=2)
+EXPORT_FOLDER = "exports"
+
+
+def list_export_request(*, acting_user: User, kind: str, query):
+    """A list's export for ``acting_user`` with the list's filters (``query``, a QueryDict): the rows' source
+    (files.xlsx.ExportSource) to be written within the request when they are at most
+    LIST_EXPORT_IN_REQUEST_ROWS, else a ListExport written by a Celery task once the request has committed.
+
+    Raises xlsx.ExportFiltersInvalid when the filters do not validate, and whatever the list's selector raises
+    for a user who may not read the list.
+    """
+    from . import xlsx
+    from .list_exports import LIST_EXPORTS, export_source
+
+    if kind not in LIST_EXPORTS:
+        raise ApplicationError(_("There is no such list to export."))
+    source = export_source(kind, user=acting_user, query=query)
+    rows = source.rows.count()
+    if rows <= settings.LIST_EXPORT_IN_REQUEST_ROWS:
+        return source
+    with xlsx.office_language():
+        title = str(source.title)
+    export = ListExport.objects.create(
+        kind=kind, title=title, query=query.urlencode(), rows_expected=rows, requested_by=acting_user
+    )
+    from .tasks import list_export_build_task
+
+    transaction.on_commit(lambda: list_export_build_task.delay(export.pk), robust=True)
+    return export
+
+
+def _export_claimable(now: datetime) -> Q:
+    return Q(status=ListExport.Status.QUEUED) | Q(status=ListExport.Status.BUILDING, started_at__lt=now - EXPORT_BUILD_TIMEOUT)
+
+
+def list_export_build(*, export_id: int) -> None:
+    """Write a requested export and store its file; safe to run twice.
+
+    1. Claim it with a conditional update: an export queued, or whose build was lost (EXPORT_BUILD_TIMEOUT).
+       One already written, failed, being written, or gone is left alone: another run got there first.
+    2. Read its rows again with the list's filters and its requester's scope as it is now, and write them,
+       counting the rows written into the row as it goes so that the page can show how far it is.
+    3. Store the workbook and mark the export ready, unless another run took it over meanwhile (then its
+       file is removed). Filters no longer valid, a refusal or any error mark it failed with why.
+    """
+    from django.http import QueryDict
+
+    from . import xlsx
+    from .list_exports import export_source
+
+    now = timezone.now()
+    claimed = ListExport.objects.filter(_export_claimable(now), pk=export_id).update(
+        status=ListExport.Status.BUILDING, started_at=now, rows_written=0, error=""
+    )
+    if claimed != 1:
+        return
+    export = ListExport.objects.select_related("requested_by").get(pk=export_id)
+
+    def progress(rows: int) -> None:
+        ListExport.objects.filter(pk=export_id, started_at=now).update(rows_written=rows)
+
+    try:
+        with xlsx.office_language():
+            source = export_source(export.kind, user=export.requested_by, query=QueryDict(export.query))
+            workbook = xlsx.xlsx_workbook(
+                title=source.title, columns=source.columns, rows=source.read(source.rows), progress=progress
+            )
+            with workbook:
+                export.file.save("export.xlsx", File(workbook), save=False)
+    except xlsx.ExportFiltersInvalid:
+        with xlsx.office_language():
+            _export_fail(
+                export_id=export_id, started_at=now, message=_("The filters are no longer valid; export the list again.")
+            )
+        return
+    except ApplicationError as error:
+        _export_fail(export_id=export_id, started_at=now, message=error.message)
+        return
+    except Exception:
+        logger.exception("List export %s could not be written", export_id)
+        with xlsx.office_language():
+            message = _(
+                "The export could not be written because of an error on the server. "
+                "Export the list again; if it fails again, tell the administrator."
+            )
+        _export_fail(export_id=export_id, started_at=now, message=message)
+        return
+    finished = ListExport.objects.filter(pk=export_id, status=ListExport.Status.BUILDING, started_at=now).update(
+        status=ListExport.Status.READY, file=export.file.name, finished_at=timezone.now()
+    )
+    if finished != 1:
+        export.file.delete(save=False)
+
+
+def _export_fail(*, export_id: int, started_at: datetime, message: str) -> None:
+    ListExport.objects.filter(pk=export_id, status=ListExport.Status.BUILDING, started_at=started_at).update(
+        status=ListExport.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def list_exports_resume(*, now: datetime | None = None) -> int:
+    """Queue again the exports whose task was lost (the broker away at the request, a worker killed); the
+    build's claim makes an export queued twice written once. Returns how many were queued."""
+    from .tasks import list_export_build_task
+
+    now = now or timezone.now()
+    lost = ListExport.objects.filter(
+        Q(status=ListExport.Status.QUEUED, requested_at__lt=now - EXPORT_QUEUE_TIMEOUT)
+        | Q(status=ListExport.Status.BUILDING, started_at__lt=now - EXPORT_BUILD_TIMEOUT)
+    ).values_list("pk", flat=True)
+    count = 0
+    for export_id in lost:
+        list_export_build_task.delay(export_id)
+        count += 1
+    return count
+
+
+def list_exports_expire(*, now: datetime | None = None) -> int:
+    """Remove the exports asked for more than LIST_EXPORT_KEEP_HOURS ago, with their files, and the stored
+    files no export names once older than any build runs (a build that died after storing its file).
+    A workbook of the registry may hold personal data: it is kept only as long as it is needed to be
+    downloaded. Returns how many exports were removed."""
+    now = now or timezone.now()
+    expired = list(ListExport.objects.filter(requested_at__lt=now - timedelta(hours=settings.LIST_EXPORT_KEEP_HOURS)))
+    for export in expired:
+        if export.file:
+            export.file.delete(save=False)
+    ListExport.objects.filter(pk__in=[export.pk for export in expired]).delete()
+    storage = ListExport._meta.get_field("file").storage
+    referenced = set(ListExport.objects.exclude(file="").values_list("file", flat=True))
+    cutoff = now - EXPORT_BUILD_TIMEOUT * 2
+    for folder, files in walk(storage, EXPORT_FOLDER):
+        for name in (f"{folder}/{name}" for name in files):
+            if name not in referenced:
+                delete_if_older(storage, name, cutoff=cutoff)
+    if expired:
+        logger.info("Removed %d expired list exports.", len(expired))
+    return len(expired)

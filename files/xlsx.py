@@ -89,6 +89,10 @@ def field_column(model, name: str, *, width: int = 14) -> Column:
     return Column(capfirst(field.verbose_name), value, width=width)
 
 
+class ExportFiltersInvalid(Exception):
+    """A list's filters do not validate: its export holds no rows the user did not filter for."""
+
+
 def yes_no(value: bool | None) -> str | None:
     """是 or 否 (in the office's language); nothing for an unknown."""
     if value is None:
@@ -106,12 +110,27 @@ def rows_of(queryset: QuerySet) -> Iterable:
     return queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
-def xlsx_workbook(*, title, columns: list[Column], rows: Iterable, max_rows: int = MAX_ROWS) -> IO[bytes]:
+@dataclass(frozen=True)
+class ExportSource:
+    """What one list's export writes: the sheet's title, its columns and the rows (a queryset the
+    list's selector and filters have already narrowed, not yet read)."""
+
+    title: Any
+    columns: list[Column]
+    rows: QuerySet
+    # How the rows are read for writing; the audit log's adds each entry's changes in words, a batch at a time.
+    read: Callable[[QuerySet], Iterable] = rows_of
+
+
+def xlsx_workbook(
+    *, title, columns: list[Column], rows: Iterable, max_rows: int = MAX_ROWS, progress: Callable[[int], None] | None = None
+) -> IO[bytes]:
     """A workbook of one sheet, ``title``, with a header row and one row per item of ``rows``, as an open
-    temporary file at its start. Raises ApplicationError when there are more rows than a sheet holds."""
+    temporary file at its start; ``progress`` is told the rows written every CHUNK_SIZE rows. Raises
+    ApplicationError when there are more rows than a sheet holds."""
     try:
         with office_language():
-            return _write(title=str(title), columns=columns, rows=rows, max_rows=max_rows)
+            return _write(title=str(title), columns=columns, rows=rows, max_rows=max_rows, progress=progress)
     except _TooManyRows:
         raise ApplicationError(
             _("The export has more than %(max)d rows, more than a worksheet holds; narrow the filters and export again.")
@@ -131,7 +150,9 @@ class _TooManyRows(Exception):
     pass
 
 
-def _write(*, title: str, columns: list[Column], rows: Iterable, max_rows: int) -> IO[bytes]:
+def _write(
+    *, title: str, columns: list[Column], rows: Iterable, max_rows: int, progress: Callable[[int], None] | None
+) -> IO[bytes]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
     sheet.freeze_panes = "A2"
@@ -151,6 +172,8 @@ def _write(*, title: str, columns: list[Column], rows: Iterable, max_rows: int) 
             if count > max_rows:
                 raise _TooManyRows
             sheet.append([_cell(sheet, column.value(row)) for column in columns])
+            if progress is not None and count % CHUNK_SIZE == 0:
+                progress(count)
     except BaseException:
         _discard(sheet)
         raise

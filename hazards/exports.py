@@ -1,13 +1,14 @@
 """The hazard list as an .xlsx workbook (files.xlsx): the filtered rows the list shows, with the
 dates and details a street office files. The list shows no personal data, nor does its export."""
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.exports import site_columns
 from files import xlsx
 
+from .filters import HazardFilter
 from .models import Hazard
+from .selectors import hazard_list
 
 
 def hazard_export_columns() -> list[xlsx.Column]:
@@ -28,7 +29,10 @@ def hazard_export_columns() -> list[xlsx.Column]:
     ]
 
 
-def hazard_export_response(*, hazards: QuerySet[Hazard]):
-    """A download of ``hazards`` (already scoped and filtered by the list's filters), in the list's order."""
-    rows = xlsx.rows_of(hazards.select_related("site__category", "site__grid__community__street", "clause__basis", "basis"))
-    return xlsx.xlsx_response(title=_("Hazards"), columns=hazard_export_columns(), rows=rows)
+def hazard_export_source(request) -> xlsx.ExportSource:
+    """The hazard list of ``request`` (its user's scope, its filters), in the list's order."""
+    filterset = HazardFilter(request.GET, queryset=hazard_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        raise xlsx.ExportFiltersInvalid
+    rows = filterset.qs.select_related("site__category", "site__grid__community__street", "clause__basis", "basis")
+    return xlsx.ExportSource(title=_("Hazards"), columns=hazard_export_columns(), rows=rows)

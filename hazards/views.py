@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.selectors import site_get_for_user
+from files.models import ListExport
 from files.pdf import render_pdf
-from files.views import pdf_response, photo_response
+from files.views import list_export_answer, pdf_response, photo_response
 from regulations.lec import CONSEQUENCE_CHOICES, EXPOSURE_CHOICES, LIKELIHOOD_CHOICES
-from riskplatform.pages import ServiceFormView, export_filters_refused
+from riskplatform.pages import ServiceFormView
 
 from . import policies, services
-from .exports import hazard_export_response
 from .filters import HazardFilter
 from .forms import (
     HazardCloseOnSpotForm,
@@ -63,10 +63,7 @@ def hazard_list_page(request):
 @require_GET
 def hazard_export(request):
     """The filtered hazard list as .xlsx (the list's query parameters)."""
-    filterset = HazardFilter(request.GET, queryset=hazard_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        return export_filters_refused(request, "hazards:hazard-list")
-    return hazard_export_response(hazards=filterset.qs)
+    return list_export_answer(request, kind=ListExport.Kind.HAZARDS)
 
 
 # --- One hazard and the steps of its loop ------------------------------------------------------

@@ -1,13 +1,14 @@
 """The inspection list as an .xlsx workbook (files.xlsx): the filtered rows the list shows. The list
 shows no personal data of the sites (the signer's name stays on the record), nor does its export."""
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.exports import site_columns
 from files import xlsx
 
+from .filters import InspectionFilter
 from .models import Inspection
+from .selectors import inspection_list
 
 
 def inspection_export_columns() -> list[xlsx.Column]:
@@ -25,7 +26,10 @@ def inspection_export_columns() -> list[xlsx.Column]:
     ]
 
 
-def inspection_export_response(*, inspections: QuerySet[Inspection]):
-    """A download of ``inspections`` (already scoped and filtered by the list's filters), newest first."""
-    rows = xlsx.rows_of(inspections.select_related("site__category", "site__grid__community__street", "inspector", "campaign"))
-    return xlsx.xlsx_response(title=_("Inspections"), columns=inspection_export_columns(), rows=rows)
+def inspection_export_source(request) -> xlsx.ExportSource:
+    """The inspection list of ``request`` (its user's scope, its filters), newest first."""
+    filterset = InspectionFilter(request.GET, queryset=inspection_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        raise xlsx.ExportFiltersInvalid
+    rows = filterset.qs.select_related("site__category", "site__grid__community__street", "inspector", "campaign")
+    return xlsx.ExportSource(title=_("Inspections"), columns=inspection_export_columns(), rows=rows)

@@ -12,12 +12,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from files.models import ListExport
 from files.pdf import render_pdf
-from files.views import pdf_response, photo_response
-from riskplatform.pages import ServiceFormView, export_filters_refused
+from files.views import list_export_answer, pdf_response, photo_response
+from riskplatform.pages import ServiceFormView
 
 from . import services
-from .exports import inspection_export_response
 from .filters import InspectionFilter
 from .forms import CampaignForm, CoverageForm
 from .models import Campaign
@@ -88,10 +88,7 @@ def inspection_list_page(request):
 @require_GET
 def inspection_export(request):
     """The filtered inspection list as .xlsx (the list's query parameters)."""
-    filterset = InspectionFilter(request.GET, queryset=inspection_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        return export_filters_refused(request, "inspections:inspection-list")
-    return inspection_export_response(inspections=filterset.qs)
+    return list_export_answer(request, kind=ListExport.Kind.INSPECTIONS)
 
 
 # --- Coverage ---------------------------------------------------------------------------------------------------

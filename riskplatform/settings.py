@@ -227,6 +227,9 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     "dashboards.tasks.safety_report_build_task": {"queue": "default"},
     "dashboards.tasks.safety_reports_resume_task": {"queue": "default"},
     "dashboards.tasks.safety_report_files_sweep_task": {"queue": "default"},
+    "files.tasks.list_export_build_task": {"queue": "default"},
+    "files.tasks.list_exports_resume_task": {"queue": "default"},
+    "files.tasks.list_exports_expire_task": {"queue": "default"},
     # The alarm pipeline: a fire alarm and everything that reaches a station with it never waits behind telemetry.
     "alarms.tasks.fire_alarm_process_task": {"queue": "critical"},
     "alarms.tasks.notice_deliver_task": {"queue": "critical"},
@@ -248,6 +251,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Reports whose task was lost (the broker away at the request, a worker killed) are queued again.
     "safety-reports-resume": {"task": "dashboards.tasks.safety_reports_resume_task", "schedule": 300.0},
     "safety-report-files-sweep": {"task": "dashboards.tasks.safety_report_files_sweep_task", "schedule": 3600.0},
+    # List exports whose task was lost are queued again; those past LIST_EXPORT_KEEP_HOURS go.
+    "list-exports-resume": {"task": "files.tasks.list_exports_resume_task", "schedule": 300.0},
+    "list-exports-expire": {"task": "files.tasks.list_exports_expire_task", "schedule": 3600.0},
     # Every few seconds: events stored but not processed, expired claims, due timers, the spool.
     "alarms-sweep": {
         "task": "alarms.tasks.alarms_sweep_task",
@@ -626,6 +632,11 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 # A safety report of a scope with more operating sites than this is built by a Celery task, its progress shown.
 REPORT_BACKGROUND_SITES = int(os.environ.get("REPORT_BACKGROUND_SITES", "500"))
+# A list's export of more rows than this is written by a Celery task, its progress shown (about 4,000 rows
+# a second are written, so a download within the request takes a few seconds at most); its workbook is kept
+# for its requester this many hours.
+LIST_EXPORT_IN_REQUEST_ROWS = int(os.environ.get("LIST_EXPORT_IN_REQUEST_ROWS", "10000"))
+LIST_EXPORT_KEEP_HOURS = int(os.environ.get("LIST_EXPORT_KEEP_HOURS", "24"))
 # The public address of the platform: QR tags printed from any workstation point here.
 # `manage.py check --deploy` warns when it is left at the demo's address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

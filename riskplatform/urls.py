@@ -46,6 +46,7 @@ urlpatterns = [
     path("hazards/", include("hazards.urls")),
     path("inspections/", include("inspections.urls")),
     path("alarms/", include("alarms.urls")),
+    path("exports/", include("files.urls")),
     # The grid worker's phone pages, and their service worker at the root so that it may serve them.
     path("inspections/", include("inspections.phone_urls")),
     path("sw.js", service_worker, name="service-worker"),

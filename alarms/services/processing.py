@@ -290,7 +290,9 @@ def devices_offline_check(*, now: datetime.datetime | None = None) -> int:
         if now - seen < datetime.timedelta(seconds=2 * candidate.heartbeat_interval()):
             continue
         with transaction.atomic():
-            device = Device.objects.select_for_update(of=("self",), no_key=True).select_related("model", "site").get(pk=candidate.pk)
+            device = (
+                Device.objects.select_for_update(of=("self",), no_key=True).select_related("model", "site").get(pk=candidate.pk)
+            )
             if not device.online or (device.last_seen and device.last_seen != candidate.last_seen):
                 continue  # a report came in meanwhile
             device.online = False

@@ -4,10 +4,14 @@ numbers masked as the list masks them. The month of the street in tests/dashboar
 
 import datetime
 import io
-from urllib.parse import quote
+import os
+import time
+from urllib.parse import quote, urlencode
 
 import openpyxl
 import pytest
+import time_machine
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +19,8 @@ from accounts.personal_data import mask_phone, user_may_see_personal_data
 from enterprises.exports import site_export_columns
 from enterprises.models import Site
 from files import xlsx
+from files.models import ListExport
+from files.services import list_export_build, list_exports_expire, list_exports_resume
 from hazards.models import Hazard
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -239,3 +245,126 @@ def test_the_overviews_exact_figures_are_the_exports_rows(world, client_for, sta
     ):
         _headers, rows = rows_of(workbook_of(client.get(reverse(export_name), params)))
         assert len(rows) == expected, export_name
+
+
+# --- Lists too long to write within the request ---------------------------------------------------
+
+
+def test_a_long_list_is_written_in_the_background_with_the_rows_a_download_holds(world, client_for, staff, settings, media):
+    client = client_for(staff)
+    for name, (_list, export_name, title, row_key, _object) in LISTS.items():
+        params = filters_of(name, world)[1]
+        settings.LIST_EXPORT_IN_REQUEST_ROWS = 10_000
+        _headers, at_once = rows_of(workbook_of(client.get(reverse(export_name), params)))
+        assert at_once, name
+
+        settings.LIST_EXPORT_IN_REQUEST_ROWS = len(at_once) - 1
+        answer = client.get(reverse(export_name), params)
+        assert answer.status_code == 302 and answer.url == reverse("files:list-exports"), name
+        export = ListExport.objects.get(kind=name)
+        assert (export.status, export.rows_expected, QueryDict(export.query)) == (
+            "queued",
+            len(at_once),
+            QueryDict(urlencode(params)),
+        )
+        page = client.get(answer.url).content.decode()
+        assert f"The list has {len(at_once)} row" in page and "too many to write at once" in page, name
+        row = client.get(reverse("files:list-export-row", args=[export.pk])).content.decode()
+        assert "hx-get" in row and "<progress" in row and "export-download" not in row
+        assert client.get(reverse("files:list-export-download", args=[export.pk])).status_code == 404
+
+        # What the Celery task does (files.tasks.list_export_build_task); running it twice is harmless.
+        list_export_build(export_id=export.pk)
+        finished_at = ListExport.objects.get(pk=export.pk).finished_at
+        list_export_build(export_id=export.pk)
+        export.refresh_from_db()
+        assert (export.status, export.progress, export.finished_at) == ("ready", 100, finished_at)
+        row = client.get(reverse("files:list-export-row", args=[export.pk])).content.decode()
+        assert "hx-get" not in row and 'data-testid="export-download"' in row
+        download = client.get(reverse("files:list-export-download", args=[export.pk]))
+        assert quote(f"{title}-20261120.xlsx") in download["Content-Disposition"], name
+        _headers, later = rows_of(workbook_of(download))
+        assert [row_key(row) for row in later] == [row_key(row) for row in at_once], name
+
+
+def test_an_export_is_its_requesters_alone(world, client_for, staff, admin_user, settings, media):
+    settings.LIST_EXPORT_IN_REQUEST_ROWS = 0
+    client_for(staff).get(reverse("hazards:hazard-export"))
+    export = ListExport.objects.get()
+    list_export_build(export_id=export.pk)
+    other = client_for(admin_user)
+    for name in ("files:list-export-row", "files:list-export-download"):
+        assert other.get(reverse(name, args=[export.pk])).status_code == 404
+    assert f'data-testid="export-{export.pk}"' not in other.get(reverse("files:list-exports")).content.decode()
+
+
+def test_filters_no_longer_valid_fail_the_export_and_say_why(world, client_for, staff, stranger, media):
+    export = ListExport.objects.create(
+        kind="hazards", title="隐患", query=f"street={stranger.street_id}", rows_expected=5, requested_by=staff
+    )
+    list_export_build(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.error, export.file.name) == ("failed", "筛选条件已不再有效，请重新导出列表。", "")
+    row = client_for(staff).get(reverse("files:list-export-row", args=[export.pk])).content.decode()
+    assert 'data-testid="export-error"' in row and export.error in row
+
+
+def test_a_build_whose_worker_died_is_taken_over_after_its_timeout(world, staff, media):
+    export = ListExport.objects.create(kind="sites", title="场所台账", rows_expected=5, requested_by=staff)
+    ListExport.objects.filter(pk=export.pk).update(status="building", started_at=timezone.now())
+    list_export_build(export_id=export.pk)
+    assert ListExport.objects.get().status == "building", "a build under way is left to its worker"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31), tick=False):
+        list_export_build(export_id=export.pk)
+    assert ListExport.objects.get().status == "ready"
+
+
+def test_exports_expire_with_their_files_and_files_no_export_names_go(world, staff, settings, media):
+    kept = ListExport.objects.create(kind="sites", title="场所台账", rows_expected=5, requested_by=staff)
+    old = ListExport.objects.create(
+        kind="sites",
+        title="场所台账",
+        rows_expected=5,
+        requested_by=staff,
+        requested_at=timezone.now() - datetime.timedelta(hours=25),
+    )
+    for export in (kept, old):
+        list_export_build(export_id=export.pk)
+    old.refresh_from_db()
+    orphan = media / "exports" / "orphan.xlsx"
+    orphan.write_bytes(b"PK")
+    two_hours_ago = (timezone.now() - datetime.timedelta(hours=2)).timestamp()
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+
+    assert list_exports_expire() == 1
+    assert list(ListExport.objects.all()) == [kept]
+    assert not (media / old.file.name).exists() and not orphan.exists()
+    assert (media / ListExport.objects.get().file.name).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_writes_a_long_list_and_one_whose_task_was_lost(
+    site, neighbour_site, far_site, staff, client_for, settings, process_env, celery_worker
+):
+    settings.MEDIA_ROOT = process_env["MEDIA_ROOT"]  # where the worker stores the workbook
+    settings.LIST_EXPORT_IN_REQUEST_ROWS = 1
+    client = client_for(staff)
+    assert client.get(reverse("enterprises:site-export")).status_code == 302
+    ListExport.objects.create(  # its task never reached the broker: the periodic resume queues it again
+        kind="sites",
+        title="场所台账",
+        rows_expected=3,
+        requested_by=staff,
+        requested_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    assert list_exports_resume() == 1
+
+    deadline = time.monotonic() + 60
+    while ListExport.objects.filter(status__in=ListExport.IN_PROGRESS).exists():
+        assert time.monotonic() < deadline, list(ListExport.objects.values("status", "rows_written", "error"))
+        time.sleep(0.3)
+    for export in ListExport.objects.all():
+        assert export.status == "ready", export.error
+        _headers, rows = rows_of(workbook_of(client.get(reverse("files:list-export-download", args=[export.pk]))))
+        assert sorted(row["名称"] for row in rows) == sorted([site.name, neighbour_site.name, far_site.name])
+    assert celery_worker.processed().get("files.tasks.list_export_build_task", 0) >= 2

@@ -230,6 +230,10 @@ TABLE: dict[str, Entry] = {
     ),
     "dashboards:report-row": Entry(OFFICE, kwargs=pk_of("report")),
     "dashboards:report-download": Entry(OFFICE, kwargs=pk_of("report")),
+    # --- One's exports of long lists (files): the requester's alone ---------------------------------------
+    "files:list-exports": Entry(SIGNED_IN),
+    "files:list-export-row": Entry(frozenset({"staff"}), kwargs=pk_of("list_export")),
+    "files:list-export-download": Entry(frozenset({"staff"}), kwargs=pk_of("list_export")),
     # --- The registry (enterprises) ------------------------------------------------------------------------
     "enterprises:site-list": Entry(SIGNED_IN, shows=AREA),
     "enterprises:my-grid": Entry(SIGNED_IN, shows=AREA),

@@ -29,7 +29,8 @@ from dashboards.services import safety_report_request
 from enterprises.imports import site_import_create
 from enterprises.models import SiteDocument
 from enterprises.services import site_document_add
-from files.services import photo_store
+from files.models import ListExport
+from files.services import list_export_build, photo_store
 from hazards import services as hazard_services
 from inspections.selectors import checklist_for_site
 from inspections.services import campaign_create, inspection_submit
@@ -80,6 +81,7 @@ class World:
     notifier: object
     notification: object
     report: object
+    list_export: object
     checklist_item: object
     basis: object
     clause: object
@@ -212,6 +214,12 @@ def build_world() -> World:
     # The office's yearly safety report of street A, built at once (a small street).
     report = safety_report_request(acting_user=staff, unit=f"street-{street.pk}", year=timezone.localdate().year, format="xlsx")
 
+    # The office's export of the registry, written in the background as a long list's is (its requester's alone).
+    list_export = ListExport.objects.create(kind="sites", title="场所台账", rows_expected=1, requested_by=staff)
+    list_export_build(export_id=list_export.pk)
+    list_export.refresh_from_db()
+    assert list_export.status == ListExport.Status.READY, list_export.error
+
     notification = Notification.objects.create(user=grid_worker, kind="test", title="甲区提醒", link=site.get_absolute_url())
 
     return World(
@@ -237,6 +245,7 @@ def build_world() -> World:
         notifier=notifier,
         notification=notification,
         report=report,
+        list_export=list_export,
         checklist_item=checklist_item,
         basis=LegalBasis.objects.order_by("pk").first(),
         clause=clause,
