@@ -48,7 +48,7 @@ class HazardRectifyForm(ApplicationErrorFormMixin, forms.Form):
 class HazardReviewForm(ApplicationErrorFormMixin, forms.Form):
     passed = forms.TypedChoiceField(
         label=_("Result of the review on site"),
-        choices=[("yes", _("Passed")), ("no", _("Failed"))],
+        choices=[("yes", _("Passed")), ("no", _("Failed the review"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
