@@ -17,7 +17,10 @@
    and the sweep hands it on.
 
 If PostgreSQL is unreachable at step 4 or 6, the verified delivery goes to the local spool
-(alarms.spool) and is answered 200; only when neither can keep it is the answer 503.
+(alarms.spool) and is answered 200; only when neither can keep it is the answer 503. Finding
+that out takes the pool's timeout (DATABASE_POOL_TIMEOUT), so once it has, the pushes of the
+next moment skip the database (``DatabaseWatch``): verified with the integration kept in memory
+and spooled at once, while one push at a time tries the database again.
 """
 
 import datetime
@@ -26,7 +29,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -91,6 +94,12 @@ class IntegrationCache:
                 self._by_key[key] = (integration, now)
         return integration
 
+    def cached(self, key: str) -> Integration | None:
+        """The copy in memory of ``key``'s integration, however old; None when there is none."""
+        with self._lock:
+            cached = self._by_key.get(key)
+        return cached[0] if cached else None
+
     def age(self, key: str) -> float:
         with self._lock:
             cached = self._by_key.get(key)
@@ -131,6 +140,55 @@ class RateLimiter:
 
 
 rate_limiter = RateLimiter()
+
+
+class DatabaseWatch:
+    """Whether a push should wait for the database.
+
+    A push finds PostgreSQL away only after the pool's timeout; at 250 pushes a second every
+    thread would wait that long and the answers, which carriers rank receivers by, would come
+    seconds late. So once a push has found it away, the pushes of the next PAUSE seconds do not
+    try it (they are spooled at once), and after that one push at a time tries it, until one
+    stores its delivery again.
+    """
+
+    PAUSE = 1.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._failed_at: float | None = None
+        self._trying = False
+
+    @contextmanager
+    def attempt(self):
+        """Yields whether this push may try the database."""
+        with self._lock:
+            if self._failed_at is None:
+                role = "normal"
+            elif self._trying or time.monotonic() - self._failed_at < self.PAUSE:
+                role = "skip"
+            else:
+                role, self._trying = "probe", True
+        try:
+            yield role != "skip"
+        finally:
+            if role == "probe":
+                with self._lock:
+                    self._trying = False
+
+    def failed(self) -> None:
+        with self._lock:
+            self._failed_at = time.monotonic()
+
+    def recovered(self) -> None:
+        with self._lock:
+            self._failed_at = None
+
+    def clear(self) -> None:
+        self.recovered()
+
+
+database_watch = DatabaseWatch()
 
 
 def _release_connection() -> None:
@@ -458,15 +516,32 @@ def ingest_push(*, platform: str, key: str, body: bytes, headers: dict, remote_a
     """Handle one POST (steps in the module docstring) and say how to answer it."""
     received_at = timezone.now()
     try:
-        return _ingest(platform=platform, key=key, body=body, headers=headers, remote_addr=remote_addr, received_at=received_at)
+        with database_watch.attempt() as try_database:
+            return _ingest(
+                platform=platform,
+                key=key,
+                body=body,
+                headers=headers,
+                remote_addr=remote_addr,
+                received_at=received_at,
+                try_database=try_database,
+            )
     finally:
         _release_connection()
 
 
-def _ingest(*, platform: str, key: str, body: bytes, headers: dict, remote_addr: str, received_at) -> Answer:
+# Why a push is spooled without trying the database (DatabaseWatch).
+AWAY_A_MOMENT_AGO = "the database was unreachable a moment ago"
+
+
+def _ingest(*, platform: str, key: str, body: bytes, headers: dict, remote_addr: str, received_at, try_database: bool) -> Answer:
     try:
-        integration = integrations.get(key)
+        integration = integrations.get(key) if try_database else integrations.cached(key)
+        if integration is None and not try_database:
+            raise OperationalError(AWAY_A_MOMENT_AGO)
     except DATABASE_AWAY as away:
+        if try_database:
+            database_watch.failed()
         # This process never read the integration and cannot now: keep the push unverified; the replay verifies it.
         return _spool(
             integration=None,
@@ -490,7 +565,7 @@ def _ingest(*, platform: str, key: str, body: bytes, headers: dict, remote_addr:
     except SignatureError:
         # The secret may have been rotated since the copy in memory was read: ask the database once.
         fresh = None
-        if integrations.age(key) > 1:
+        if integrations.age(key) > 1 and try_database:
             try:
                 fresh = integrations.get(key, fresh=True)
             except DATABASE_AWAY:
@@ -509,6 +584,8 @@ def _ingest(*, platform: str, key: str, body: bytes, headers: dict, remote_addr:
         # A body that cannot be read cannot show its OneNET signature either: keep it, unverified.
         verified = verified and integration.platform == Platform.WEBHOOK
     try:
+        if not try_database:
+            raise OperationalError(AWAY_A_MOMENT_AGO)
         prepared = None if error else prepare_events(integration=integration, reports=reports)
         if prepared is not None and not rate_limiter.allow(integration.pk) and not prepared.has_fire_alarm:
             return Answer(status=429, code="throttled", detail="too many pushes; send again in a second")
@@ -522,6 +599,8 @@ def _ingest(*, platform: str, key: str, body: bytes, headers: dict, remote_addr:
             error=error,
         )
     except DATABASE_AWAY as away:
+        if try_database:
+            database_watch.failed()
         return _spool(
             integration=integration,
             key=key,
@@ -533,6 +612,7 @@ def _ingest(*, platform: str, key: str, body: bytes, headers: dict, remote_addr:
             error=error,
             why=away,
         )
+    database_watch.recovered()
     _replay_if_pending()
     if error:
         return Answer(status=400, code="parse_error", detail=error)

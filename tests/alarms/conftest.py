@@ -32,9 +32,11 @@ def _fresh_ingest_state(settings, tmp_path):
     settings.ALARM_SPOOL_DIR = tmp_path / "spool"
     ingest.integrations.clear()
     ingest.rate_limiter.clear()
+    ingest.database_watch.clear()
     yield
     ingest.integrations.clear()
     ingest.rate_limiter.clear()
+    ingest.database_watch.clear()
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.test import Client
 
+from alarms import ingest
 from alarms.ingest import ingest_push
 from alarms.models import Delivery, Event, EventType
 from alarms.services import integration_rotate
 from alarms.services.setup import IntegrationSecret
+from alarms.spool import spool_pending
 from tests.alarms.conftest import data_point, onenet_body, onenet_signature, push, webhook_push
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +274,39 @@ def test_rate_limit_answers_429_but_never_refuses_a_fire_alarm(settings, onenet,
 
     assert (throttled.status, fire.status) == (429, 200)
     assert sorted(Event.objects.values_list("type", flat=True)) == ["fire_alarm", "heartbeat"]
+
+
+# --- The database away: pushes do not each wait for the pool's timeout ---------------------------------
+
+
+def test_a_moment_after_the_database_failed_a_push_is_verified_from_memory_and_spooled_without_a_query(
+    onenet, detector, django_assert_num_queries
+):
+    assert push(onenet, onenet_body(data_point("heartbeat", 1, at=1), onenet.secret)).status == 200  # the key in memory
+    ingest.database_watch.failed()
+
+    with django_assert_num_queries(0):
+        answer = push(onenet, onenet_body(data_point("smoke_alarm", 1, at=2), onenet.secret))
+        forged = push(onenet, onenet_body(data_point("smoke_alarm", 1, at=3), "not-the-secret"))
+
+    assert answer.status == 200 and spool_pending()
+    assert forged.status == 401  # the signature is still checked, against the copy in memory
+    assert Delivery.objects.count() == 1
+
+
+def test_after_the_pause_one_push_tries_the_database_and_its_success_ends_the_watch(onenet, detector, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(ingest.time, "monotonic", lambda: clock[0])
+    watch = ingest.DatabaseWatch()
+    watch.failed()
+    with watch.attempt() as tries:
+        assert not tries  # within the pause
+    clock[0] += watch.PAUSE
+    with watch.attempt() as probe:
+        with watch.attempt() as meanwhile:
+            assert probe and not meanwhile  # one push at a time finds out
+    with watch.attempt() as next_probe:
+        assert next_probe  # the probe ended without an answer (a refused push): the next one tries
+        watch.recovered()
+    with watch.attempt() as tries:
+        assert tries
