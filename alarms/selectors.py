@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import FireStation, User
 from accounts.selectors import grid_scope_q
@@ -244,13 +244,13 @@ def devices_silent(*, now=None) -> QuerySet[Device]:
 # DOMAIN.md, the incident timeline: received -> delivered -> acknowledged -> confirmed ->
 # dispatched -> on scene -> resolved, each with its time and the seconds since the one before.
 MILESTONES = (
-    ("opened_at", None, _lazy("Alarm received")),
-    ("delivered_at", None, _lazy("Delivered to the station")),
-    ("acknowledged_at", "acknowledged_by", _lazy("Acknowledged")),
-    ("confirmed_at", "confirmed_by", _lazy("Confirmed")),
-    ("dispatched_at", "dispatched_by", _lazy("Dispatched")),
-    ("on_scene_at", "on_scene_by", _lazy("On scene")),
-    ("resolved_at", "resolved_by", _lazy("Resolved")),
+    ("opened_at", None, gettext_lazy("Alarm received")),
+    ("delivered_at", None, gettext_lazy("Delivered to the station")),
+    ("acknowledged_at", "acknowledged_by", gettext_lazy("Acknowledged")),
+    ("confirmed_at", "confirmed_by", gettext_lazy("Confirmed")),
+    ("dispatched_at", "dispatched_by", gettext_lazy("Dispatched")),
+    ("on_scene_at", "on_scene_by", gettext_lazy("On scene")),
+    ("resolved_at", "resolved_by", gettext_lazy("Resolved")),
 )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from files.models import ListExport
@@ -24,11 +24,11 @@ from .models import Incident
 from .selectors import console_incident_list, incident_get_for_user, incident_list, incident_page, user_has_console
 
 STEP_DONE = {
-    "acknowledge": _lazy("Acknowledged."),
-    "confirm": _lazy("Verdict recorded."),
-    "dispatch": _lazy("Dispatch recorded."),
-    "on_scene": _lazy("Arrival on scene recorded."),
-    "resolve": _lazy("Incident resolved."),
+    "acknowledge": gettext_lazy("Acknowledged."),
+    "confirm": gettext_lazy("Verdict recorded."),
+    "dispatch": gettext_lazy("Dispatch recorded."),
+    "on_scene": gettext_lazy("Arrival on scene recorded."),
+    "resolve": gettext_lazy("Incident resolved."),
 }
 
 

@@ -1,5 +1,7 @@
 """The Simplified Chinese catalogue is complete, compiled, and a user can switch the UI to English."""
 
+import re
+
 import polib
 import pytest
 from django.conf import settings
@@ -60,3 +62,22 @@ def test_grid_worker_sees_my_grid_in_chinese_then_in_english_after_switching(cli
     html = switched.content.decode()
     assert "My grid" in html and "我的网格" not in html
     assert '<html lang="en"' in html
+
+
+# makemessages extracts gettext, gettext_lazy, ngettext... and "_" only: a string marked through any
+# other name (``gettext_lazy as _lazy``) never reaches the catalogue and shows in English.
+TRANSLATION_ALIAS = re.compile(
+    r"import\s+.*\b(gettext|gettext_lazy|ngettext|ngettext_lazy|pgettext|pgettext_lazy)\s+as\s+(?!_\b)\w+"
+)
+
+
+def test_no_module_marks_strings_through_a_name_makemessages_does_not_know():
+    aliased = []
+    for path in settings.BASE_DIR.rglob("*.py"):
+        relative = path.relative_to(settings.BASE_DIR)
+        if relative.parts[0] in {".venv", "node_modules", "tests", "benchmarks"}:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if TRANSLATION_ALIAS.search(line):
+                aliased.append(f"{relative}:{number}: {line.strip()}")
+    assert aliased == []
