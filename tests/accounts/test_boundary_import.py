@@ -332,6 +332,7 @@ def test_the_page_lists_each_problem_beside_the_file(client_for, staff, grid):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Nothing was imported: the file has 1 problem." in text
+    assert text.count("Nothing was imported") == 1  # said once, with the count
     assert f"Feature 1 ({grid.code}): its geometry is a Point; only a Polygon or MultiPolygon outlines a territory." in text
 
 
