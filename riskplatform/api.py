@@ -41,6 +41,7 @@ ERROR_CODES = [
     "throttled",
     "locked_out",
     "server_error",
+    "unavailable",
 ]
 
 

@@ -6,7 +6,8 @@
   becomes a 403 or 404 page (PermissionDeniedError, NotFoundError), or a message
   on the page the user came from.
 - ``handler400``/``403``/``404``/``500``: Django's error pages, answered in the
-  API's JSON error shape under ``/api/`` (riskplatform.api).
+  API's JSON error shape under ``/api/`` (riskplatform.api); a request that failed
+  because the database is away is answered 503 with Retry-After.
 - ``export_filters_refused``: a list's export whose filters are not valid goes back to
   the list, which says what is wrong.
 - ``RequestBodyLimitMiddleware``: a body larger than REQUEST_MAX_BYTES is refused
@@ -14,11 +15,13 @@
 """
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -134,14 +137,36 @@ def handler404(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+# While PostgreSQL is away a request fails with one of these: the answer is 503 and says to try again,
+# so that a load balancer and a person both know it is passing.
+DATABASE_AWAY = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+
+
 def handler500(request):
+    # Django calls the handler within its except block: the exception being handled is at hand.
+    away = isinstance(sys.exc_info()[1], DATABASE_AWAY)
     if is_api_request(request):
-        return error_response(
-            code="server_error",
-            detail=_("Something went wrong on the server; it has been logged. Nothing already saved is affected."),
-            status_code=500,
-        )
-    return defaults.server_error(request)
+        if away:
+            response = error_response(
+                code="unavailable",
+                detail=_("The platform cannot reach its database just now; try again shortly."),
+                status_code=503,
+            )
+        else:
+            response = error_response(
+                code="server_error",
+                detail=_("Something went wrong on the server; it has been logged. Nothing already saved is affected."),
+                status_code=500,
+            )
+    elif away:
+        response = defaults.server_error(request, template_name="503.html")
+        response.status_code = 503
+    else:
+        return defaults.server_error(request)
+    if away:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # --- A list's export -------------------------------------------------------------------------

@@ -292,6 +292,22 @@ def test_a_crash_on_a_page_answers_the_500_page(client, db):
     assert response["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.urls("tests.urls_crash")
+def test_the_database_away_answers_503_with_retry_after_page_and_api_alike(api, client, db):
+    client.raise_request_exception = False
+    page = client.get("/database-away/")
+    assert (page.status_code, page["Retry-After"]) == (503, "10")
+    assert page["Content-Type"].startswith("text/html")
+    assert "暂时无法使用" in page.content.decode() and "Connection refused" not in page.content.decode()
+
+    api_client = api()
+    api_client.raise_request_exception = False
+    answer = api_client.get("/api/database-away/", **ENGLISH)
+    body = error(answer, 503, "unavailable")
+    assert answer["Retry-After"] == "10"
+    assert body["detail"] == "The platform cannot reach its database just now; try again shortly."
+
+
 # --- The schema documents the shape ----------------------------------------------------
 
 
