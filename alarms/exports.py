@@ -36,11 +36,14 @@ def incident_export_columns() -> list[xlsx.Column]:
 
 def incident_export_source(request) -> xlsx.ExportSource:
     """The incident list of ``request`` (its user's scope, its filters), newest first."""
-    filterset = IncidentFilter(request.GET, queryset=incident_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        raise xlsx.ExportFiltersInvalid
-    rows = filterset.qs.select_related("site__category", "site__grid__community__street")
-    return xlsx.ExportSource(title=_("Incidents"), columns=incident_export_columns(), rows=rows)
+    return xlsx.filtered_source(
+        request,
+        filterset_class=IncidentFilter,
+        queryset=incident_list(user=request.user),
+        title=_("Incidents"),
+        columns=incident_export_columns(),
+        related=("site__category", "site__grid__community__street"),
+    )
 
 
 def device_export_columns() -> list[xlsx.Column]:
@@ -60,8 +63,11 @@ def device_export_columns() -> list[xlsx.Column]:
 
 def device_export_source(request) -> xlsx.ExportSource:
     """The device list of ``request`` (its user's scope, its filters), in the list's order."""
-    filterset = DeviceFilter(request.GET, queryset=device_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        raise xlsx.ExportFiltersInvalid
-    rows = filterset.qs.select_related("site__category", "site__grid__community__street", "model", "integration")
-    return xlsx.ExportSource(title=_("Devices"), columns=device_export_columns(), rows=rows)
+    return xlsx.filtered_source(
+        request,
+        filterset_class=DeviceFilter,
+        queryset=device_list(user=request.user),
+        title=_("Devices"),
+        columns=device_export_columns(),
+        related=("site__category", "site__grid__community__street", "model", "integration"),
+    )

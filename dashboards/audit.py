@@ -200,11 +200,13 @@ def audit_export_source(request) -> xlsx.ExportSource:
     """The audit log of ``request`` (administrators only, its filters), newest first, with each entry's changes in words."""
     from .filters import AuditFilter
 
-    filterset = AuditFilter(request.GET, queryset=audit_entry_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        raise xlsx.ExportFiltersInvalid
-    return xlsx.ExportSource(
-        title=gettext_lazy("Audit log"), columns=audit_export_columns(), rows=filterset.qs, read=entries_in_batches
+    return xlsx.filtered_source(
+        request,
+        filterset_class=AuditFilter,
+        queryset=audit_entry_list(user=request.user),
+        title=gettext_lazy("Audit log"),
+        columns=audit_export_columns(),
+        read=entries_in_batches,
     )
 
 

@@ -157,11 +157,14 @@ def site_export_source(request) -> xlsx.ExportSource:
     masked as the list masks it for that user."""
     from .filters import SiteFilter
 
-    filterset = SiteFilter(request.GET, queryset=site_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        raise xlsx.ExportFiltersInvalid
-    rows = filterset.qs.select_related("category", "grid__community")
-    return xlsx.ExportSource(title=EXPORT_SHEET_TITLE, columns=site_export_columns(user=request.user), rows=rows)
+    return xlsx.filtered_source(
+        request,
+        filterset_class=SiteFilter,
+        queryset=site_list(user=request.user),
+        title=EXPORT_SHEET_TITLE,
+        columns=site_export_columns(user=request.user),
+        related=("category", "grid__community"),
+    )
 
 
 def site_import_template(*, user: User) -> IO[bytes]:

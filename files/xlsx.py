@@ -93,6 +93,18 @@ class ExportFiltersInvalid(Exception):
     """A list's filters do not validate: its export holds no rows the user did not filter for."""
 
 
+def filtered_source(
+    request, *, filterset_class, queryset: QuerySet, title, columns: list[Column], related: tuple[str, ...] = (), read=None
+) -> "ExportSource":
+    """A list page's rows as its filter set narrows them for ``request`` (its user and query string), with the
+    related rows its columns read; raises ExportFiltersInvalid when the filters do not validate."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise ExportFiltersInvalid
+    rows = filterset.qs.select_related(*related) if related else filterset.qs
+    return ExportSource(title=title, columns=columns, rows=rows, read=read or rows_of)
+
+
 def yes_no(value: bool | None) -> str | None:
     """是 or 否 (in the office's language); nothing for an unknown."""
     if value is None:

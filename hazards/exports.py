@@ -31,8 +31,11 @@ def hazard_export_columns() -> list[xlsx.Column]:
 
 def hazard_export_source(request) -> xlsx.ExportSource:
     """The hazard list of ``request`` (its user's scope, its filters), in the list's order."""
-    filterset = HazardFilter(request.GET, queryset=hazard_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        raise xlsx.ExportFiltersInvalid
-    rows = filterset.qs.select_related("site__category", "site__grid__community__street", "clause__basis", "basis")
-    return xlsx.ExportSource(title=_("Hazards"), columns=hazard_export_columns(), rows=rows)
+    return xlsx.filtered_source(
+        request,
+        filterset_class=HazardFilter,
+        queryset=hazard_list(user=request.user),
+        title=_("Hazards"),
+        columns=hazard_export_columns(),
+        related=("site__category", "site__grid__community__street", "clause__basis", "basis"),
+    )

@@ -28,8 +28,11 @@ def inspection_export_columns() -> list[xlsx.Column]:
 
 def inspection_export_source(request) -> xlsx.ExportSource:
     """The inspection list of ``request`` (its user's scope, its filters), newest first."""
-    filterset = InspectionFilter(request.GET, queryset=inspection_list(user=request.user), request=request)
-    if not filterset.is_valid():
-        raise xlsx.ExportFiltersInvalid
-    rows = filterset.qs.select_related("site__category", "site__grid__community__street", "inspector", "campaign")
-    return xlsx.ExportSource(title=_("Inspections"), columns=inspection_export_columns(), rows=rows)
+    return xlsx.filtered_source(
+        request,
+        filterset_class=InspectionFilter,
+        queryset=inspection_list(user=request.user),
+        title=_("Inspections"),
+        columns=inspection_export_columns(),
+        related=("site__category", "site__grid__community__street", "inspector", "campaign"),
+    )
