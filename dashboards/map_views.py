@@ -74,6 +74,7 @@ def _map_config(scope: OverviewScope, *, refresh_seconds: int = 0) -> dict:
         "siteUrl": reverse("dashboards:site-file", args=[987654321]).replace("987654321", "{id}"),
         "tiles": map_tiles(),
         "refreshSeconds": refresh_seconds,
+        "clusterFrom": settings.MAP_CLUSTER_FROM_SITES,
         "labels": {
             "colours": {**{colour.value: str(colour.label) for colour in RiskColour}, "none": _("Not graded")},
             "openFile": _("Open the site file"),

@@ -374,11 +374,17 @@ STATICFILES_DIRS = [
     ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
     # The staff map and wall screen only (dist/leaflet.js and leaflet.css with its images).
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    # Sites drawn in clusters on the map of a large scope (a city's tens of thousands).
+    ("vendor/leaflet.markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
     # Charts of the staff dashboards (ECharts' build of line and bar charts, legend, tooltip and aria).
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 # Of these package folders, only the files the pages load are served and collected (riskplatform/staticfinders.py).
-STATICFILES_PACKAGE_FILES = {"vendor/echarts": ["echarts.common.min.js"], "vendor/pico": ["pico.min.css"]}
+STATICFILES_PACKAGE_FILES = {
+    "vendor/echarts": ["echarts.common.min.js"],
+    "vendor/pico": ["pico.min.css"],
+    "vendor/leaflet.markercluster": ["leaflet.markercluster.js", "leaflet.markercluster.js.map", "MarkerCluster.css"],
+}
 STATICFILES_FINDERS = [
     "riskplatform.staticfinders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -458,6 +464,8 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "abc")
 MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "18"))
+# A map of this many sites or more (a city's) gathers them into clusters until it is zoomed in close.
+MAP_CLUSTER_FROM_SITES = int(os.environ.get("MAP_CLUSTER_FROM_SITES", "3000"))
 # The largest GeoJSON file of territory boundaries to import.
 BOUNDARY_IMPORT_MAX_BYTES = int(os.environ.get("BOUNDARY_IMPORT_MAX_BYTES", str(5 * MB)))
 # How often the wall screen reads its figures, incidents and map again.

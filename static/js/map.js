@@ -17,6 +17,8 @@
     none: "#94a3b8",
   };
   var STROKES = { red: "#7f1d1d", orange: "#7c2d12", yellow: "#713f12", blue: "#1e3a8a", none: "#475569" };
+  // A cluster takes the colour of the worst site in it: a red site is never hidden in a blue crowd.
+  var RANKS = ["none", "blue", "yellow", "orange", "red"];
   // The scope's land light on grey for a page, dark blue on the wall screen's night-blue ground; a page of
   // one community has no street drawn, so the community is filled as the street is.
   var OUTLINES = {
@@ -52,6 +54,19 @@
     });
     if (href) box.appendChild(link(href, linkText));
     return box;
+  }
+
+  // Past config.clusterFrom sites (a city's tens of thousands), the sites are gathered into clusters
+  // (leaflet.markercluster) until the map is close enough to tell them apart; each says how many it holds.
+  function clusterIcon(cluster) {
+    var worst = 0;
+    cluster.getAllChildMarkers().forEach(function (marker) {
+      if (marker.options.rank > worst) worst = marker.options.rank;
+    });
+    var count = cluster.getChildCount();
+    var size = count < 100 ? 32 : count < 1000 ? 40 : 48;
+    var label = element("span", null, String(count));
+    return L.divIcon({ html: label, className: "map-cluster map-cluster-" + RANKS[worst], iconSize: L.point(size, size) });
   }
 
   function start(container) {
@@ -136,6 +151,19 @@
         at[name] = index;
       });
       var radius = wall ? 6 : 5;
+      var clustered = data.sites.length >= (config.clusterFrom || Infinity) && typeof L.markerClusterGroup === "function";
+      var group = layers.sites;
+      if (clustered) {
+        group = L.markerClusterGroup({
+          chunkedLoading: true,
+          showCoverageOnHover: false,
+          disableClusteringAtZoom: 17,
+          maxClusterRadius: 60,
+          iconCreateFunction: clusterIcon,
+        });
+        layers.sites.addLayer(group);
+      }
+      var markers = [];
       data.sites.forEach(function (row) {
         var colour = row[at.colour] || "none";
         var marker = L.circleMarker([row[at.lat], row[at.lng]], {
@@ -145,13 +173,18 @@
           weight: 1,
           fillColor: COLOURS[colour],
           fillOpacity: 0.9,
+          rank: Math.max(0, RANKS.indexOf(colour)),
         });
         marker.bindTooltip(row[at.name], { className: "map-tooltip" });
         marker.bindPopup(function () {
           return popup([row[at.name], labels.colours[colour]], config.siteUrl.replace("{id}", String(row[at.id])), labels.openFile);
         });
-        layers.sites.addLayer(marker);
+        markers.push(marker);
       });
+      // One call for all: a cluster group adds them in chunks without holding up the page.
+      if (clustered) group.addLayers(markers);
+      else markers.forEach(function (marker) { group.addLayer(marker); });
+      container.dataset.clustered = clustered ? "1" : "0";
       return data.sites.length;
     }
 

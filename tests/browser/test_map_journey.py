@@ -5,6 +5,7 @@ Policy; the wall screen fills 1920 x 1080 and 1366 x 768 without scrolling, and 
 in place with the news."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -151,6 +152,33 @@ async def test_a_grid_worker_sees_only_their_grid_on_the_map(browser, asgi_serve
         data = await drawn(page)
         assert (data["outlines"], data["sites"], data["incidents"]) == ("1", "1", "1")
         assert await page_width(page) <= 360
+        await offline.collect(page)
+        assert offline.problems == []
+    finally:
+        await offline.context.close()
+
+
+async def test_a_large_scope_gathers_its_sites_into_clusters_in_the_colour_of_their_worst(
+    browser, start_asgi_server, staff, street_map
+):
+    """A city's map (here: a server that clusters from two sites): the shop (red) and the
+    noodle bar, made a blue site next door, make one cluster, red, saying 2."""
+    server = await sync_to_async(start_asgi_server)(MAP_CLUSTER_FROM_SITES="2")
+    await Site.objects.filter(pk=street_map["neighbour_site"].pk).aupdate(
+        latitude=Decimal("30.6151"), longitude=Decimal("104.0151"), risk_colour="blue"
+    )
+    offline = await Offline.open(browser, server, DESKTOP)
+    try:
+        page = await offline.page()
+        await log_in(page, staff)
+        await page.goto("/map/")
+        data = await drawn(page)
+        assert (data["sites"], data["clustered"]) == ("2", "1")
+        cluster = page.locator(".map-cluster")
+        await expect(cluster).to_have_count(1)
+        await expect(cluster).to_have_text("2")
+        await expect(cluster).to_have_class(re.compile(r"\bmap-cluster-red\b"))
+        await review_shot(page, "map-clustered-desktop")
         await offline.collect(page)
         assert offline.problems == []
     finally:
