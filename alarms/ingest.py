@@ -19,7 +19,7 @@
 If PostgreSQL is unreachable at step 4 or 6, the verified delivery goes to the local spool
 (alarms.spool) and is answered 200; only when neither can keep it is the answer 503. Finding
 that out takes the pool's timeout (DATABASE_POOL_TIMEOUT), so once it has, the pushes of the
-next moment skip the database (``DatabaseWatch``): verified with the integration kept in memory
+next moment skip the database (``OutageWatch``): verified with the integration kept in memory
 and spooled at once, while one push at a time tries the database again.
 """
 
@@ -142,14 +142,15 @@ class RateLimiter:
 rate_limiter = RateLimiter()
 
 
-class DatabaseWatch:
-    """Whether a push should wait for the database.
+class OutageWatch:
+    """Whether to try a service (the database, the broker) that a push has just found away.
 
-    A push finds PostgreSQL away only after the pool's timeout; at 250 pushes a second every
-    thread would wait that long and the answers, which carriers rank receivers by, would come
-    seconds late. So once a push has found it away, the pushes of the next PAUSE seconds do not
-    try it (they are spooled at once), and after that one push at a time tries it, until one
-    stores its delivery again.
+    A push finds PostgreSQL away only after the pool's timeout, and Redis only after the client's
+    retries (about 6 s); at 250 pushes a second every thread would wait that long, the answers,
+    which carriers rank receivers by, would come seconds late and the hand-offs would pile up. So
+    once a push has found a service away, the pushes of the next PAUSE seconds do not try it (a
+    delivery is spooled at once; stored events are left to the sweep), and after that one push
+    at a time tries it, until one succeeds.
     """
 
     PAUSE = 1.0
@@ -161,7 +162,7 @@ class DatabaseWatch:
 
     @contextmanager
     def attempt(self):
-        """Yields whether this push may try the database."""
+        """Yields whether this push may try the service."""
         with self._lock:
             if self._failed_at is None:
                 role = "normal"
@@ -188,7 +189,8 @@ class DatabaseWatch:
         self.recovered()
 
 
-database_watch = DatabaseWatch()
+database_watch = OutageWatch()
+broker_watch = OutageWatch()
 
 
 def _release_connection() -> None:
@@ -474,14 +476,20 @@ def _send_gathered_telemetry() -> None:
 def _send(*, fire: list[int], telemetry: list[int]) -> None:
     from .tasks import fire_alarm_process_task, telemetry_process_task
 
-    try:
-        for event_id in fire:
-            fire_alarm_process_task.apply_async((event_id,), retry=False)
-        if telemetry:
-            telemetry_process_task.apply_async((telemetry,), retry=False)
-    except Exception:
-        # The events are stored; the sweep hands them on once the broker answers again.
-        logger.exception("Could not enqueue %d stored events; the sweep will.", len(fire) + len(telemetry))
+    # The events are stored: whatever is not sent now, the sweep hands on once the broker answers again.
+    with broker_watch.attempt() as try_broker:
+        if not try_broker:
+            return
+        try:
+            for event_id in fire:
+                fire_alarm_process_task.apply_async((event_id,), retry=False)
+            if telemetry:
+                telemetry_process_task.apply_async((telemetry,), retry=False)
+        except Exception:
+            broker_watch.failed()
+            logger.exception("Could not enqueue %d stored events; the sweep will.", len(fire) + len(telemetry))
+            return
+        broker_watch.recovered()
 
 
 # --- The request ---------------------------------------------------------------------------------------
@@ -530,7 +538,7 @@ def ingest_push(*, platform: str, key: str, body: bytes, headers: dict, remote_a
         _release_connection()
 
 
-# Why a push is spooled without trying the database (DatabaseWatch).
+# Why a push is spooled without trying the database (OutageWatch).
 AWAY_A_MOMENT_AGO = "the database was unreachable a moment ago"
 
 

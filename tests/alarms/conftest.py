@@ -33,10 +33,12 @@ def _fresh_ingest_state(settings, tmp_path):
     ingest.integrations.clear()
     ingest.rate_limiter.clear()
     ingest.database_watch.clear()
+    ingest.broker_watch.clear()
     yield
     ingest.integrations.clear()
     ingest.rate_limiter.clear()
     ingest.database_watch.clear()
+    ingest.broker_watch.clear()
 
 
 @pytest.fixture

@@ -154,7 +154,7 @@ def test_pages_show_a_clear_error_page_while_the_database_is_away_and_work_again
     wait_for(lambda: get(server, "/alarms/console/", cookie)[0] == 200, timeout=15, what="the console page again")
     answers = [get(server, "/alarms/console/", cookie)[0] for _ in range(5)]
     assert answers == [200] * 5, server.log_tail()
-    # The detector's heartbeats go on; the first after ingest's pause (alarms.ingest.DatabaseWatch) finds
+    # The detector's heartbeats go on; the first after ingest's pause (alarms.ingest.OutageWatch) finds
     # the database back and sets the spool's replay off.
     beats = iter(range(1466133706900, 1466134706900, 1000))
 

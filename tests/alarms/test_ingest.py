@@ -297,7 +297,7 @@ def test_a_moment_after_the_database_failed_a_push_is_verified_from_memory_and_s
 def test_after_the_pause_one_push_tries_the_database_and_its_success_ends_the_watch(onenet, detector, monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(ingest.time, "monotonic", lambda: clock[0])
-    watch = ingest.DatabaseWatch()
+    watch = ingest.OutageWatch()
     watch.failed()
     with watch.attempt() as tries:
         assert not tries  # within the pause

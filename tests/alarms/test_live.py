@@ -21,7 +21,7 @@ from channels.layers import get_channel_layer
 from django.core.management import call_command
 from django.db import connections
 
-from alarms.models import Delivery, DispatchNotice, Event, Incident
+from alarms.models import Delivery, Device, DispatchNotice, Event, EventType, Incident
 from alarms.services import event_process, station_group_name
 from alarms.spool import spool_append, spool_pending, spool_replay
 from tests.alarms.conftest import data_point, onenet_body, push
@@ -173,3 +173,36 @@ def test_a_torn_last_line_is_skipped_and_the_rest_replayed(settings, tmp_path, o
 
     assert spool_replay() == 1
     assert (Delivery.objects.count(), Event.objects.count()) == (1, 1)
+
+
+def test_while_the_broker_is_away_pushes_are_stored_and_only_the_first_hand_offs_wait_for_it(
+    start_asgi_server, onenet, detectors_on_one_site
+):
+    """Redis away: each push is still stored and answered 200, and its hand-off to the queues is left to
+    the sweep. Only the hand-offs in flight when the first one fails wait for Redis's client to give up
+    (about 6 s each); the rest skip it (alarms.ingest.OutageWatch) rather than queue behind one another."""
+    server = start_asgi_server(REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    started = time.monotonic()
+    for number, device in enumerate(detectors_on_one_site):
+        body = onenet_body(data_point("smoke_alarm", 1, dev_id=int(device.platform_device_id), at=1000 + number), onenet.secret)
+        assert http_push(server, onenet, body)[0] == 200
+    answered = time.monotonic() - started
+    assert answered < 5, answered  # the answers never waited for Redis
+    assert Event.objects.filter(type=EventType.FIRE_ALARM).count() == len(detectors_on_one_site)
+
+    # Without the watch the five hand-offs, two at a time, would each wait for Redis: some 18 s of failures.
+    assert wait_for(lambda: "Could not enqueue" in server.log.read_text(errors="replace"), timeout=20)
+    time.sleep(8)
+    failures = server.log.read_text(errors="replace").count("Could not enqueue")
+    assert 1 <= failures <= 2, server.log_tail()
+
+
+@pytest.fixture
+def detectors_on_one_site(onenet, detector):
+    extra = [
+        Device.objects.create(
+            integration=onenet.integration, platform_device_id=str(2016700 + n), model=detector.model, site=detector.site
+        )
+        for n in range(4)
+    ]
+    return [detector, *extra]
