@@ -33,8 +33,10 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+
+from riskplatform.exceptions import DATABASE_AWAY
 
 from . import adapters
 from .adapters import MalformedError, RawReport, SignatureError
@@ -42,7 +44,6 @@ from .models import Delivery, Device, DeviceModel, Event, EventType, Integration
 
 logger = logging.getLogger(__name__)
 
-DATABASE_AWAY = (OperationalError, InterfaceError)
 KEPT_HEADERS = (
     "content-type",
     "content-length",

@@ -5,6 +5,11 @@ Services raise these; views and serializers never catch them by hand.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
+
+# What a query raises while PostgreSQL is away (refused, cut, or no connection free in the pool in time):
+# ingest spools then, and pages and the API answer 503.
+DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 class ApplicationError(Exception):

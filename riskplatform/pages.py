@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +30,7 @@ from django.views import defaults
 from django.views.generic import FormView
 
 from riskplatform.api import body_too_large_message, error_response, human_size, is_api_request
-from riskplatform.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from riskplatform.exceptions import DATABASE_AWAY, ApplicationError, NotFoundError, PermissionDeniedError
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +136,8 @@ def handler404(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
-# While PostgreSQL is away a request fails with one of these: the answer is 503 and says to try again,
-# so that a load balancer and a person both know it is passing.
-DATABASE_AWAY = (OperationalError, InterfaceError)
+# While PostgreSQL is away the answer is 503 and says to try again, so that a load balancer and a
+# person both know it is passing.
 RETRY_AFTER_SECONDS = 10
 
 
