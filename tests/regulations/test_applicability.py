@@ -1,8 +1,6 @@
 """Which items a site's checklist gets: by its category and by conditions on its file's attributes,
 in one query whatever the size of the library."""
 
-import time
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -125,14 +123,3 @@ def test_a_condition_on_the_category_group_costs_one_query_more_at_most(make_ite
     with CaptureQueriesContext(connection) as queries:
         checklist_versions_for_site(site=restaurant)
     assert len(queries) == 2
-
-
-def test_a_checklist_of_sixty_items_is_quick(restaurant, many_items):
-    restaurant = Site.objects.select_related("category").get(pk=restaurant.pk)
-    checklist_versions_for_site(site=restaurant)  # warm
-    started = time.perf_counter()
-    versions = checklist_versions_for_site(site=restaurant)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    assert len(versions) >= 60
-    # The target is 100 ms (checklist_generate_ms); a test machine under load gets room.
-    assert elapsed_ms < 300, elapsed_ms
